@@ -1,0 +1,87 @@
+"""The ``evg`` command line: a thin layer over the library.
+
+Each command lives in a module of this package and is imported only when it
+runs (or when ``--help`` lists it), so ``evg --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from .. import __version__
+
+#: command name -> "module:attribute". Add a line here to add a command.
+COMMANDS: dict[str, str] = {
+    "stats": "graph.cli.core:stats",
+    "validate": "graph.cli.core:validate",
+    "fmt": "graph.cli.core:fmt",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, prog_name="evg")
+def cli():
+    """evidence-graph: which sources back which health claims.
+
+    Claims, the sentences that state them and the papers cited for them live
+    in one RDF graph (CiTO, BIBO, FaBiO, Web Annotation, PROV, SKOS). Every
+    command reads ./claims.ttl and ./sources.bib when they exist, else the
+    bundled IT-band corpus; --claims and --sources choose other files.
+
+    \b
+    Examples:
+      evg stats
+      evg validate --articles ../shared/articles
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning our errors into one line and an exit code."""
+    from ..errors import EvidenceGraphError
+
+    try:
+        cli.main(args=argv, prog_name="evg", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except EvidenceGraphError as exc:
+        click.echo(f"evg: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+    except Exception as exc:  # a bug: say so in one line unless debugging
+        if os.environ.get("EVG_DEBUG"):
+            raise
+        click.echo(f"evg: internal error: {type(exc).__name__}: {exc} (set EVG_DEBUG=1 for a traceback)", err=True)
+        sys.exit(3)
+    sys.exit(0)

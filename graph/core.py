@@ -1,0 +1,203 @@
+"""``EvidenceGraph``: the loaded graph and the questions every feature asks of it."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from .errors import NotFoundError
+from .namespaces import CITO, CLAIM, DCTERMS, EV, RDF, RDFS, SOURCE, local_name
+
+__all__ = ["LOW_RANK_MAX", "ClaimSummary", "EvidenceGraph", "SupportStatus"]
+
+#: Study designs ranked this low or lower are "low-rank evidence"
+#: (models, opinion, cadaver and bench studies).
+LOW_RANK_MAX = 2
+
+
+class SupportStatus:
+    """How well a claim is backed, from strongest concern to none."""
+
+    CONTESTED = "contested"  #: some source disputes it
+    NO_SOURCE = "no-source"  #: nothing cited supports it
+    LOW_RANK = "low-rank"  #: every supporting source is low-rank evidence
+    SUPPORTED = "supported"  #: at least one supporting source of a higher rank
+
+    ALL = (SUPPORTED, CONTESTED, NO_SOURCE, LOW_RANK)
+
+
+@dataclass(frozen=True)
+class ClaimSummary:
+    """A claim with its support, enough to colour, rank or tabulate it."""
+
+    iri: URIRef
+    label: str
+    supported_by: tuple[str, ...]  #: bib keys, sorted
+    disputed_by: tuple[str, ...]  #: bib keys, sorted
+    articles: tuple[str, ...]  #: article slugs that state the claim, sorted
+    best_rank: int | None  #: highest evidence rank among supporting sources with a known design
+    all_ranked: bool = True  #: whether every supporting source has a known design
+
+    @property
+    def slug(self) -> str:
+        return local_name(self.iri, CLAIM) or str(self.iri)
+
+    @property
+    def status(self) -> str:
+        if self.disputed_by:
+            return SupportStatus.CONTESTED
+        if not self.supported_by:
+            return SupportStatus.NO_SOURCE
+        if self.all_ranked and self.best_rank is not None and self.best_rank <= LOW_RANK_MAX:
+            return SupportStatus.LOW_RANK
+        return SupportStatus.SUPPORTED
+
+
+class EvidenceGraph:
+    """One merged RDF graph of sources, articles, claims and statements.
+
+    Build it with :func:`graph.load`. ``rdf`` is the rdflib graph; the methods
+    answer the questions that the CLI, the HTML view and the checks share.
+    """
+
+    def __init__(self, rdf: Graph, *, claims_files=(), sources_file: Path | None = None):
+        self.rdf = rdf
+        self.claims_files = tuple(Path(p) for p in claims_files)
+        self.sources_file = Path(sources_file) if sources_file else None
+
+    def __len__(self) -> int:
+        return len(self.rdf)
+
+    def __repr__(self) -> str:
+        return (
+            f"<EvidenceGraph {len(self.rdf)} triples, {len(self.claim_iris)} claims, {len(self.source_keys)} sources>"
+        )
+
+    # --- querying ------------------------------------------------------------
+
+    def select(self, query: str, bindings: dict | None = None) -> list[dict]:
+        """Run a SPARQL SELECT; rows are dicts of variable name -> RDF term (or None)."""
+        result = self.rdf.query(query, initBindings=bindings or {})
+        names = [str(v) for v in result.vars]
+        return [dict(zip(names, row)) for row in result]
+
+    # --- identities ----------------------------------------------------------
+
+    @cached_property
+    def claim_iris(self) -> tuple[URIRef, ...]:
+        return tuple(sorted(s for s in self.rdf.subjects(RDF.type, EV.Claim) if isinstance(s, URIRef)))
+
+    @cached_property
+    def source_keys(self) -> tuple[str, ...]:
+        """Every bib key, sorted."""
+        return tuple(sorted(str(k) for k in self.rdf.objects(None, DCTERMS.identifier) if self._is_source_key(k)))
+
+    def _is_source_key(self, key) -> bool:
+        return isinstance(key, Literal) and (SOURCE[str(key)], EV.entryType, None) in self.rdf
+
+    @cached_property
+    def article_iris(self) -> tuple[URIRef, ...]:
+        from .namespaces import FABIO
+
+        return tuple(sorted(s for s in self.rdf.subjects(RDF.type, FABIO.WebArticle) if isinstance(s, URIRef)))
+
+    def label(self, node) -> str:
+        """A human label: rdfs:label, skos:prefLabel, dcterms:title, or the IRI's last part."""
+        from .namespaces import SKOS
+
+        for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+            value = self.rdf.value(node, p)
+            if value is not None:
+                return str(value)
+        text = str(node)
+        return text.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+    def resolve_claim(self, ident: str) -> URIRef:
+        """A claim IRI from its full IRI, ``claim:slug`` or bare slug."""
+        ident = ident.strip()
+        for candidate in (ident, str(CLAIM) + ident.removeprefix("claim:")):
+            iri = URIRef(candidate)
+            if (iri, RDF.type, EV.Claim) in self.rdf:
+                return iri
+        slugs = [local_name(c, CLAIM) or str(c) for c in self.claim_iris]
+        raise NotFoundError(
+            "claim", ident, difflib.get_close_matches(ident.removeprefix("claim:"), slugs, n=3, cutoff=0.5)
+        )
+
+    def resolve_source(self, key: str) -> URIRef:
+        """A source IRI from its bib key (case-insensitive), ``source:key`` or IRI."""
+        key = key.strip()
+        bare = local_name(key, SOURCE) or key.removeprefix("source:")
+        for k in self.source_keys:
+            if k.lower() == bare.lower():
+                return SOURCE[k]
+        raise NotFoundError("source", key, difflib.get_close_matches(bare.lower(), self.source_keys, n=3, cutoff=0.5))
+
+    # --- bibliography --------------------------------------------------------
+
+    def bib_entry(self, key: str):
+        """The pybtex ``Entry`` of a source, rebuilt from the graph."""
+        from .bibtex import rdf_to_entry
+
+        return rdf_to_entry(self.rdf, self.resolve_source(key))[1]
+
+    def bibliography(self):
+        """All sources as pybtex ``BibliographyData`` (crossref parents last)."""
+        from .bibtex import rdf_to_bibliography
+
+        return rdf_to_bibliography(self.rdf)
+
+    def study_design(self, key: str) -> tuple[URIRef, str, int | None] | None:
+        """(design IRI, label, evidence rank) of a source, or None."""
+        design = self.rdf.value(self.resolve_source(key), EV.studyDesign)
+        if design is None:
+            return None
+        rank = self.rdf.value(design, EV.evidenceRank)
+        return design, self.label(design), int(rank) if rank is not None else None
+
+    # --- support -------------------------------------------------------------
+
+    @cached_property
+    def _summaries(self) -> dict[URIRef, ClaimSummary]:
+        g = self.rdf
+        rank_of: dict[URIRef, int] = {}
+        for source, design in g.subject_objects(EV.studyDesign):
+            rank = g.value(design, EV.evidenceRank)
+            if rank is not None:
+                rank_of[source] = int(rank)
+        articles: dict[URIRef, set[str]] = defaultdict(set)
+        from .namespaces import ARTICLE, OA
+
+        for statement in g.subjects(RDF.type, EV.Statement):
+            claim = g.value(statement, EV.claim)
+            article = g.value(statement, OA.hasSource)
+            if claim is not None and article is not None:
+                articles[claim].add(local_name(article, ARTICLE) or str(article))
+        out = {}
+        for claim in self.claim_iris:
+            supporters = set(g.objects(claim, CITO.obtainsSupportFrom))
+            disputers = set(g.objects(claim, CITO.isDisputedBy))
+            ranks = [rank_of[s] for s in supporters if s in rank_of]
+            out[claim] = ClaimSummary(
+                iri=claim,
+                label=str(g.value(claim, RDFS.label) or ""),
+                supported_by=tuple(sorted(local_name(s, SOURCE) or str(s) for s in supporters)),
+                disputed_by=tuple(sorted(local_name(s, SOURCE) or str(s) for s in disputers)),
+                articles=tuple(sorted(articles.get(claim, ()))),
+                best_rank=max(ranks) if ranks else None,
+                all_ranked=len(ranks) == len(supporters),
+            )
+        return out
+
+    def claim_summaries(self) -> list[ClaimSummary]:
+        """Every claim with its support, in IRI order."""
+        return list(self._summaries.values())
+
+    def summary(self, claim: str | URIRef) -> ClaimSummary:
+        iri = claim if isinstance(claim, URIRef) and claim in self._summaries else self.resolve_claim(str(claim))
+        return self._summaries[iri]

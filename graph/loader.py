@@ -1,0 +1,120 @@
+"""Build one RDF graph from the BibTeX and the claims Turtle files.
+
+Order: vocabulary, then the BibTeX converted to RDF, then each claims file,
+then the derived links (support, dispute, their inverses, symmetric
+contradiction). Every way the input can be unusable becomes an
+:class:`~graph.errors.InputError` naming the file and, where known, the line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from .bibtex import Bibliography, entry_to_rdf, parse_bib
+from .errors import InputError
+from .namespaces import CITO, EV, RDF, bind_prefixes
+from .paths import VOCAB_TTL, default_claims, default_sources, expand_claims, read_text
+
+__all__ = ["derive", "load", "parse_turtle", "resolve_inputs"]
+
+PathLike = str | os.PathLike
+
+#: Stances whose citations count as support; ev:Rejects counts as dispute.
+SUPPORTING_STANCES = (EV.Asserts, EV.Reports)
+
+
+def resolve_inputs(
+    claims: PathLike | Iterable[PathLike] | None = None,
+    sources: PathLike | None = None,
+) -> tuple[list[Path], Path]:
+    """The claims files and the bib file that a load would read.
+
+    ``claims`` may be one path or several; folders stand for their ``*.ttl``
+    files. ``None`` means ``./claims.ttl`` (or the bundled corpus), likewise
+    ``./sources.bib`` for ``sources``.
+    """
+    if claims is None:
+        claim_paths = default_claims()
+    else:
+        if isinstance(claims, (str, os.PathLike)):
+            claims = [claims]
+        claim_paths = expand_claims(list(claims))
+        if not claim_paths:
+            claim_paths = default_claims()
+    source_path = Path(sources) if sources is not None else default_sources()
+    if not source_path.exists():
+        raise InputError(source_path, "no such file")
+    return claim_paths, source_path
+
+
+def parse_turtle(g: Graph, path: Path, text: str | None = None) -> None:
+    """Parse one Turtle file into ``g``; syntax errors carry their line."""
+    if text is None:
+        text = read_text(path)
+    try:
+        g.parse(data=text, format="turtle", publicID=Path(path).resolve().as_uri())
+    except BadSyntax as exc:
+        raise InputError(path, f"Turtle syntax error: {exc._why}", exc.lines + 1) from None
+    except Exception as exc:  # rdflib raises assorted errors on odd input
+        raise InputError(path, f"cannot parse as Turtle: {exc}") from None
+
+
+def derive(g: Graph) -> None:
+    """Add the links users query, from the statements (see MODEL.md):
+    support and dispute with their CiTO inverses, and contradicts both ways."""
+    for statement in list(g.subjects(RDF.type, EV.Statement)):
+        claim = g.value(statement, EV.claim)
+        stance = g.value(statement, EV.stance)
+        if claim is None or stance is None:
+            continue  # reported by validation
+        for source in g.objects(statement, CITO.citesAsEvidence):
+            if stance in SUPPORTING_STANCES:
+                g.add((claim, CITO.obtainsSupportFrom, source))
+                g.add((source, CITO.givesSupportTo, claim))
+            elif stance == EV.Rejects:
+                g.add((claim, CITO.isDisputedBy, source))
+                g.add((source, CITO.disputes, claim))
+    for a, b in list(g.subject_objects(EV.contradicts)):
+        g.add((b, EV.contradicts, a))
+
+
+def build_graph(claim_paths: list[Path], bib: Bibliography) -> Graph:
+    """The merged graph: vocabulary, bibliography, claims files, derived links."""
+    g = Graph()
+    bind_prefixes(g)
+    g.parse(VOCAB_TTL, format="turtle")
+    for key, entry in bib.entries.items():
+        entry_to_rdf(g, key, entry)
+    for path in claim_paths:
+        parse_turtle(g, path)
+    derive(g)
+    return g
+
+
+def load(
+    claims: PathLike | Iterable[PathLike] | None = None,
+    sources: PathLike | None = None,
+):
+    """Load the evidence graph.
+
+    >>> import graph
+    >>> eg = graph.load()                      # ./claims.ttl or the bundled corpus
+    >>> eg = graph.load(claims=["claims.ttl", "more/"], sources="sources.bib")
+
+    Raises :class:`~graph.errors.InputError` for a missing, unreadable,
+    empty or malformed file, and for duplicate citation keys.
+    """
+    from .core import EvidenceGraph
+
+    claim_paths, source_path = resolve_inputs(claims, sources)
+    bib = parse_bib(source_path)
+    if bib.problems:
+        first = bib.problems[0]
+        raise InputError(first.path, first.message, first.line)
+    g = build_graph(claim_paths, bib)
+    return EvidenceGraph(g, claims_files=claim_paths, sources_file=source_path)

@@ -1,0 +1,225 @@
+"""``evg validate``: SHACL shapes plus the integrity checks SHACL cannot do.
+
+Every finding is a :class:`~graph.errors.Problem` that prints as
+``file:line: message``. Unusable input (syntax errors, missing or non-UTF-8
+files) raises :class:`~graph.errors.InputError` instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from .bibtex import Bibliography, parse_bib
+from .errors import InputError, Problem
+from .loader import build_graph, resolve_inputs
+from .namespaces import ARTICLE, BIBO, EV, OA, RDF, SOURCE, local_name
+from .paths import SHAPES_TTL, read_text
+
+__all__ = ["DOI_PATTERN", "Report", "validate"]
+
+#: A DOI as Crossref defines it: "10.", a registrant code, "/", a suffix.
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+@dataclass
+class Report:
+    """What ``validate`` found, in file then line order."""
+
+    problems: list[Problem] = field(default_factory=list)
+    checked: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Locator:
+    """Finds the line where a node is described in the claims files, so that
+    messages about a node point at it. Cheap text search, done on demand."""
+
+    def __init__(self, g: Graph, files: dict[Path, str]):
+        self.g = g
+        self.files = files
+
+    def _spellings(self, node) -> list[str]:
+        out = [f"<{node}>"]
+        for prefix, ns in self.g.namespaces():
+            if prefix and str(node).startswith(str(ns)):
+                out.append(f"{prefix}:{str(node)[len(str(ns)) :]}")
+        return out
+
+    def find(self, node, *, as_subject: bool = True) -> tuple[str, int | None]:
+        spellings = self._spellings(node)
+        fallback: tuple[str, int | None] | None = None
+        for path, text in self.files.items():
+            for lineno, line in enumerate(text.splitlines(), 1):
+                stripped = line.lstrip()
+                for s in spellings:
+                    if stripped.startswith(s) and stripped[len(s) : len(s) + 1] in (" ", "\t", ""):
+                        return str(path), lineno
+                    if not as_subject and fallback is None and _has_token(line, s):
+                        fallback = (str(path), lineno)
+        if fallback:
+            return fallback
+        first = next(iter(self.files), "")
+        return str(first), None
+
+
+def _has_token(line: str, token: str) -> bool:
+    i = line.find(token)
+    while i != -1:
+        end = i + len(token)
+        before = line[i - 1] if i else " "
+        after = line[end] if end < len(line) else " "
+        if not (before.isalnum() or before in ":-_") and not (after.isalnum() or after in "-_"):
+            return True
+        i = line.find(token, i + 1)
+    return False
+
+
+def _shacl(g: Graph, locator: _Locator) -> list[Problem]:
+    import pyshacl
+
+    shapes = Graph().parse(SHAPES_TTL, format="turtle")
+    _conforms, results_graph, _text = pyshacl.validate(
+        g, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    SH = "http://www.w3.org/ns/shacl#"
+    out = []
+    for result in results_graph.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+        focus = results_graph.value(result, URIRef(SH + "focusNode"))
+        path = results_graph.value(result, URIRef(SH + "resultPath"))
+        message = results_graph.value(result, URIRef(SH + "resultMessage"))
+        node_text = _short(g, focus)
+        if path is None:
+            prop = ""
+        elif isinstance(path, URIRef):
+            prop = " " + _short(g, path)
+        else:  # a blank-node path such as [ sh:inversePath ev:claim ]
+            inv = results_graph.value(path, URIRef(SH + "inversePath"))
+            prop = f" ^{_short(g, inv)}" if inv is not None else " (path)"
+        file, line = locator.find(focus)
+        out.append(Problem(file, line, f"{node_text}{prop}: {message}"))
+    return out
+
+
+def _short(g: Graph, node) -> str:
+    if isinstance(node, URIRef):
+        try:
+            return g.namespace_manager.normalizeUri(node)
+        except Exception:
+            return f"<{node}>"
+    return str(node)
+
+
+def _bib_field_line(text: str, entry_line: int | None, name: str) -> int | None:
+    if entry_line is None:
+        return None
+    lines = text.splitlines()
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*=", re.IGNORECASE)
+    for i in range(entry_line - 1, len(lines)):
+        if i > entry_line - 1 and lines[i].lstrip().startswith("@"):
+            break
+        if pattern.match(lines[i]):
+            return i + 1
+    return entry_line
+
+
+def _check_keys(g: Graph, locator: _Locator) -> list[Problem]:
+    """Every source IRI the claims mention must be an entry of the bib."""
+    out = []
+    seen = set()
+    for s, p, o in g:
+        for node in (s, o):
+            key = local_name(node, SOURCE) if isinstance(node, URIRef) else None
+            if key is None or node in seen:
+                continue
+            seen.add(node)
+            if (node, EV.entryType, None) not in g:
+                file, line = locator.find(node, as_subject=False)
+                out.append(Problem(file, line, f"unknown citation key {key!r}: no entry in the BibTeX file"))
+    return out
+
+
+def _check_dois(g: Graph, bib: Bibliography, bib_text: str) -> list[Problem]:
+    out = []
+    for source, doi in g.subject_objects(BIBO.doi):
+        key = local_name(source, SOURCE) or str(source)
+        if not DOI_PATTERN.match(str(doi)):
+            line = _bib_field_line(bib_text, bib.line_of(key), "doi")
+            out.append(
+                Problem(str(bib.path), line, f"{key}: malformed DOI {str(doi)!r} (expected 10.<registrant>/<suffix>)")
+            )
+    return out
+
+
+def _check_quotes(g: Graph, articles_dir: Path, locator: _Locator) -> list[Problem]:
+    out = []
+    texts: dict[str, str | None] = {}
+    for statement in sorted(g.subjects(RDF.type, EV.Statement)):
+        article = g.value(statement, OA.hasSource)
+        selector = g.value(statement, OA.hasSelector)
+        exact = g.value(selector, OA.exact) if selector is not None else None
+        if article is None or exact is None:
+            continue  # SHACL reports these
+        slug = local_name(article, ARTICLE) or str(article)
+        if slug not in texts:
+            path = articles_dir / f"{slug}.txt"
+            texts[slug] = read_text(path, allow_empty=True) if path.is_file() else None
+            if texts[slug] is None:
+                file, line = locator.find(article)
+                out.append(Problem(file, line, f"article text {path} not found for article:{slug}"))
+        text = texts[slug]
+        if text is None or str(exact) in text:
+            continue
+        file, line = locator.find(statement)
+        hint = ""
+        if " ".join(str(exact).split()) in " ".join(text.split()):
+            hint = " (it differs only in white space)"
+        out.append(
+            Problem(
+                file, line, f"{_short(g, statement)}: quote is not verbatim in {slug}.txt{hint}: {str(exact)[:60]!r}"
+            )
+        )
+    return out
+
+
+def validate(
+    claims: Iterable | None = None,
+    sources=None,
+    articles: str | Path | None = None,
+    *,
+    shacl: bool = True,
+) -> Report:
+    """Validate claims files and a bib file; optionally check quotes against
+    article texts in ``articles`` (``<article-slug>.txt``)."""
+    claim_paths, source_path = resolve_inputs(claims, sources)
+    bib_text = read_text(source_path)
+    bib = parse_bib(source_path, bib_text)
+    files = {p: read_text(p) for p in claim_paths}
+    g = build_graph(claim_paths, bib)
+    locator = _Locator(g, files)
+
+    report = Report()
+    report.problems.extend(bib.problems)
+    if shacl:
+        report.problems.extend(_shacl(g, locator))
+    report.problems.extend(_check_keys(g, locator))
+    report.problems.extend(_check_dois(g, bib, bib_text))
+    if articles is not None:
+        articles = Path(articles)
+        if not articles.is_dir():
+            raise InputError(articles, "articles folder not found")
+        report.problems.extend(_check_quotes(g, articles, locator))
+    report.problems.sort(key=lambda p: (p.path, p.line or 0, p.message))
+    report.checked = {
+        "claims": len(set(g.subjects(RDF.type, EV.Claim))),
+        "statements": len(set(g.subjects(RDF.type, EV.Statement))),
+        "sources": len(bib.entries),
+    }
+    return report

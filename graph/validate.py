@@ -134,7 +134,7 @@ def _check_keys(g: Graph, locator: _Locator) -> list[Problem]:
     """Every source IRI the claims mention must be an entry of the bib."""
     out = []
     seen = set()
-    for s, p, o in g:
+    for s, _p, o in g:
         for node in (s, o):
             key = local_name(node, SOURCE) if isinstance(node, URIRef) else None
             if key is None or node in seen:

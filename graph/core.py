@@ -11,9 +11,26 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from .errors import NotFoundError
-from .namespaces import CITO, CLAIM, DCTERMS, EV, RDF, RDFS, SOURCE, local_name
+from .namespaces import ARTICLE, CITO, CLAIM, DCTERMS, EV, RDF, RDFS, SOURCE, local_name
 
 __all__ = ["LOW_RANK_MAX", "ClaimSummary", "EvidenceGraph", "SupportStatus"]
+
+_PREFIXES = """
+PREFIX cito: <http://purl.org/spar/cito/>
+PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+_Q_CLAIMS = _PREFIXES + "SELECT ?claim ?label WHERE { ?claim a ev:Claim . OPTIONAL { ?claim rdfs:label ?label } }"
+_Q_LINKS = (
+    _PREFIXES
+    + """SELECT ?claim ?p ?source WHERE {
+  VALUES ?p { cito:obtainsSupportFrom cito:isDisputedBy } ?claim ?p ?source . ?claim a ev:Claim }"""
+)
+_Q_RANKS = _PREFIXES + "SELECT ?source ?rank WHERE { ?source ev:studyDesign/ev:evidenceRank ?rank }"
+_Q_ARTICLES = (
+    _PREFIXES + "SELECT DISTINCT ?claim ?article WHERE { ?s a ev:Statement ; ev:claim ?claim ; oa:hasSource ?article }"
+)
 
 #: Study designs ranked this low or lower are "low-rank evidence"
 #: (models, opinion, cadaver and bench studies).
@@ -164,28 +181,28 @@ class EvidenceGraph:
 
     @cached_property
     def _summaries(self) -> dict[URIRef, ClaimSummary]:
-        g = self.rdf
-        rank_of: dict[URIRef, int] = {}
-        for source, design in g.subject_objects(EV.studyDesign):
-            rank = g.value(design, EV.evidenceRank)
-            if rank is not None:
-                rank_of[source] = int(rank)
-        articles: dict[URIRef, set[str]] = defaultdict(set)
-        from .namespaces import ARTICLE, OA
-
-        for statement in g.subjects(RDF.type, EV.Statement):
-            claim = g.value(statement, EV.claim)
-            article = g.value(statement, OA.hasSource)
-            if claim is not None and article is not None:
-                articles[claim].add(local_name(article, ARTICLE) or str(article))
+        # One pass per link kind, through SPARQL so any backend can answer.
+        support: dict[URIRef, set] = defaultdict(set)
+        dispute: dict[URIRef, set] = defaultdict(set)
+        articles: dict[URIRef, set] = defaultdict(set)
+        rank_of: dict = {}
+        labels: dict[URIRef, str] = {}
+        for row in self.select(_Q_CLAIMS):
+            labels[row["claim"]] = str(row["label"]) if row["label"] is not None else ""
+        for row in self.select(_Q_LINKS):
+            target = support if row["p"] == CITO.obtainsSupportFrom else dispute
+            target[row["claim"]].add(row["source"])
+        for row in self.select(_Q_RANKS):
+            rank_of[row["source"]] = int(row["rank"])
+        for row in self.select(_Q_ARTICLES):
+            articles[row["claim"]].add(local_name(row["article"], ARTICLE) or str(row["article"]))
         out = {}
-        for claim in self.claim_iris:
-            supporters = set(g.objects(claim, CITO.obtainsSupportFrom))
-            disputers = set(g.objects(claim, CITO.isDisputedBy))
+        for claim in sorted(labels):
+            supporters, disputers = support.get(claim, set()), dispute.get(claim, set())
             ranks = [rank_of[s] for s in supporters if s in rank_of]
             out[claim] = ClaimSummary(
                 iri=claim,
-                label=str(g.value(claim, RDFS.label) or ""),
+                label=labels[claim],
                 supported_by=tuple(sorted(local_name(s, SOURCE) or str(s) for s in supporters)),
                 disputed_by=tuple(sorted(local_name(s, SOURCE) or str(s) for s in disputers)),
                 articles=tuple(sorted(articles.get(claim, ()))),

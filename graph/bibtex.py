@@ -352,5 +352,19 @@ def rdf_to_bibliography(g: Graph) -> BibliographyData:
 
 
 def write_bib(data: BibliographyData) -> str:
-    """Serialise pybtex data as BibTeX text."""
-    return data.to_string("bibtex")
+    """Serialise pybtex data as BibTeX text, one field a line, values in braces.
+
+    Values are written as they are held: text fields already carry their
+    LaTeX escapes (see :func:`rdf_to_entry`), identifiers such as URLs and
+    DOIs are verbatim. (pybtex's own writer would escape URLs too.)
+    """
+    chunks = []
+    for key, entry in data.entries.items():
+        lines = [f"@{entry.type}{{{key},"]
+        for role, people in entry.persons.items():
+            lines.append(f"  {role} = {{{' and '.join(str(p) for p in people)}}},")
+        for name, value in entry.fields.items():
+            lines.append(f"  {name} = {{{value}}},")
+        lines.append("}")
+        chunks.append("\n".join(lines))
+    return "\n\n".join(chunks) + "\n"

@@ -28,6 +28,14 @@ _Q_LINKS = (
   VALUES ?p { cito:obtainsSupportFrom cito:isDisputedBy } ?claim ?p ?source . ?claim a ev:Claim }"""
 )
 _Q_RANKS = _PREFIXES + "SELECT ?source ?rank WHERE { ?source ev:studyDesign/ev:evidenceRank ?rank }"
+_Q_REFUTED = (
+    _PREFIXES
+    + """PREFIX schema: <https://schema.org/>
+SELECT DISTINCT ?claim ?source WHERE {
+  ?review schema:itemReviewed ?statement ; ev:aboutSource ?source ; ev:verdict ?verdict .
+  VALUES ?verdict { ev:NotSupported ev:Misattributed }
+  ?statement ev:claim ?claim }"""
+)
 _Q_ARTICLES = (
     _PREFIXES + "SELECT DISTINCT ?claim ?article WHERE { ?s a ev:Statement ; ev:claim ?claim ; oa:hasSource ?article }"
 )
@@ -57,8 +65,11 @@ class ClaimSummary:
     supported_by: tuple[str, ...]  #: bib keys, sorted
     disputed_by: tuple[str, ...]  #: bib keys, sorted
     articles: tuple[str, ...]  #: article slugs that state the claim, sorted
-    best_rank: int | None  #: highest evidence rank among supporting sources with a known design
-    all_ranked: bool = True  #: whether every supporting source has a known design
+    best_rank: int | None  #: highest evidence rank among the sources that count as support
+    all_ranked: bool = True  #: whether every source that counts as support has a known design
+    #: supporting sources whose citation a review found not to hold (ev:NotSupported,
+    #: ev:Misattributed); they stay in ``supported_by`` but do not count towards ``status``
+    refuted: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -68,7 +79,7 @@ class ClaimSummary:
     def status(self) -> str:
         if self.disputed_by:
             return SupportStatus.CONTESTED
-        if not self.supported_by:
+        if not set(self.supported_by) - set(self.refuted):
             return SupportStatus.NO_SOURCE
         if self.all_ranked and self.best_rank is not None and self.best_rank <= LOW_RANK_MAX:
             return SupportStatus.LOW_RANK
@@ -194,12 +205,16 @@ class EvidenceGraph:
             target[row["claim"]].add(row["source"])
         for row in self.select(_Q_RANKS):
             rank_of[row["source"]] = int(row["rank"])
+        refuted: dict[URIRef, set] = defaultdict(set)
+        for row in self.select(_Q_REFUTED):
+            refuted[row["claim"]].add(row["source"])
         for row in self.select(_Q_ARTICLES):
             articles[row["claim"]].add(local_name(row["article"], ARTICLE) or str(row["article"]))
         out = {}
         for claim in sorted(labels):
             supporters, disputers = support.get(claim, set()), dispute.get(claim, set())
-            ranks = [rank_of[s] for s in supporters if s in rank_of]
+            counting = supporters - refuted.get(claim, set())
+            ranks = [rank_of[s] for s in counting if s in rank_of]
             out[claim] = ClaimSummary(
                 iri=claim,
                 label=labels[claim],
@@ -207,7 +222,8 @@ class EvidenceGraph:
                 disputed_by=tuple(sorted(local_name(s, SOURCE) or str(s) for s in disputers)),
                 articles=tuple(sorted(articles.get(claim, ()))),
                 best_rank=max(ranks) if ranks else None,
-                all_ranked=len(ranks) == len(supporters),
+                all_ranked=len(ranks) == len(counting),
+                refuted=tuple(sorted(local_name(s, SOURCE) or str(s) for s in supporters - counting)),
             )
         return out
 

@@ -164,7 +164,7 @@ class EvidenceGraph:
         for k in self.source_keys:
             if k.lower() == bare.lower():
                 return SOURCE[k]
-        raise NotFoundError("source", key, difflib.get_close_matches(bare.lower(), self.source_keys, n=3, cutoff=0.5))
+        raise NotFoundError("source", key, difflib.get_close_matches(bare.lower(), self.source_keys, n=3, cutoff=0.7))
 
     # --- bibliography --------------------------------------------------------
 

@@ -127,7 +127,7 @@ def test_duplicate_key_is_refused_by_load():
 
 
 def test_empty_folder_is_an_input_error(tmp_path):
-    with pytest.raises(InputError, match="folder holds no .ttl files"):
+    with pytest.raises(InputError, match=r"folder holds no \.ttl files"):
         graph.load(claims=tmp_path, sources=MINI / "sources.bib")
 
 

@@ -234,3 +234,37 @@ class EvidenceGraph:
     def summary(self, claim: str | URIRef) -> ClaimSummary:
         iri = claim if isinstance(claim, URIRef) and claim in self._summaries else self.resolve_claim(str(claim))
         return self._summaries[iri]
+
+    # --- evidence: what backs each claim (graph/evidence.py does the work) ----
+
+    @cached_property
+    def evidence(self):
+        """The cached :class:`graph.evidence.EvidenceIndex` of this graph."""
+        from .evidence import EvidenceIndex
+
+        return EvidenceIndex(self)
+
+    def claims(self, style: str = "vancouver") -> list:
+        """Every claim as a :class:`graph.evidence.ClaimDetail`, in IRI order."""
+        return list(self.evidence.details(style).values())
+
+    def claim(self, ident: str | URIRef, style: str = "vancouver"):
+        """One :class:`~graph.evidence.ClaimDetail` by IRI, ``claim:slug`` or slug.
+        Raises :class:`NotFoundError` with the closest slugs."""
+        return self.evidence.detail(str(self.resolve_claim(str(ident))), style)
+
+    def sources_for(self, claim: str | URIRef, style: str = "vancouver"):
+        """The claim with its supporting and disputing sources formatted in
+        ``style`` (``vancouver``, ``apa``, ``plain`` or any pybtex style)."""
+        return self.claim(claim, style)
+
+    def claims_for(self, source_key: str, style: str = "vancouver") -> dict:
+        """``{"supports": [ClaimDetail], "disputes": [ClaimDetail]}`` for a bib
+        key. Raises :class:`NotFoundError` with the closest keys."""
+        return self.evidence.claims_for(source_key, style)
+
+    def search(self, text: str, limit: int = 5, style: str = "vancouver") -> list:
+        """Claims ranked for free text, best first, as :class:`~graph.evidence.Match`
+        (BM25 with stemming and synonyms; see :mod:`graph.search`). Raises
+        ``ValueError`` for empty text."""
+        return self.evidence.search(text, limit, style)

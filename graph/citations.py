@@ -1,0 +1,45 @@
+"""Formatted citations of the graph's sources, through pybtex styles.
+
+``vancouver`` and ``apa`` are this package's own pybtex plugins (see
+:mod:`graph.styles`); any other installed pybtex formatting style, such as
+``plain``, works too.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+__all__ = ["STYLES", "check_style", "format_citation", "format_entry"]
+
+#: The styles the CLI offers.
+STYLES = ("vancouver", "apa", "plain")
+
+
+@cache
+def _style(name: str):
+    from pybtex.plugin import PluginNotFound, find_plugin
+
+    try:
+        return find_plugin("pybtex.style.formatting", name)()
+    except PluginNotFound:
+        raise ValueError(f"unknown citation style {name!r}; choose from: {', '.join(STYLES)}") from None
+
+
+def check_style(style: str) -> None:
+    """Raise ``ValueError`` unless ``style`` names a pybtex formatting style."""
+    _style(style)
+
+
+def format_entry(entry, style: str = "vancouver", backend: str = "text") -> str:
+    """One pybtex ``Entry`` as a reference in ``style``, rendered with a pybtex
+    backend (``text``, ``html``, ``markdown`` or ``latex``)."""
+    from .styles import decoded_entry
+
+    formatted = _style(style).format_entry("1", decoded_entry(entry))
+    return formatted.text.render_as(backend).strip()
+
+
+def format_citation(eg, key: str, style: str = "vancouver", backend: str = "text") -> str:
+    """The source ``key`` of graph ``eg`` as a reference in ``style`` (plain
+    text by default). Unknown keys raise :class:`graph.errors.NotFoundError`."""
+    return format_entry(eg.bib_entry(key), style, backend)

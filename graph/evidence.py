@@ -1,0 +1,329 @@
+"""What backs each claim: frozen records of claims, their sources, the
+statements that make them and any review of a citation, built from the graph.
+
+:class:`EvidenceGraph` exposes these through ``claims()``, ``claim()``,
+``sources_for()``, ``claims_for()`` and ``search()``; this module does the
+work once per graph (see :class:`EvidenceIndex`) and caches it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from .namespaces import CITO, CLAIM, EV, local_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core import EvidenceGraph
+    from .search import SearchIndex
+
+__all__ = [
+    "STANCES",
+    "VERDICT_SEVERITY",
+    "ClaimDetail",
+    "EvidenceIndex",
+    "Match",
+    "SourceRef",
+    "StatementRef",
+    "load_query",
+]
+
+#: ev: stance -> the word used in records and JSON.
+STANCES = {EV.Asserts: "asserts", EV.Rejects: "rejects", EV.Reports: "reports"}
+
+#: Review verdicts from most to least worrying. When one source has several
+#: reviews for one claim, the most worrying verdict is the one shown.
+VERDICT_SEVERITY = (
+    EV.Misattributed,
+    EV.NotSupported,
+    EV.NumbersDiffer,
+    EV.Overstated,
+    EV.PartlySupported,
+    EV.Supported,
+)
+
+
+def load_query(name: str) -> str:
+    """The text of ``graph/queries/evidence/<name>.rq``."""
+    return resources.files("graph").joinpath("queries", "evidence", f"{name}.rq").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """One source cited for (or against) one claim."""
+
+    key: str  #: bib key
+    citation: str  #: formatted in the requested style, plain text
+    doi: str | None
+    study_design: str | None  #: the design's label, e.g. "cadaveric study"
+    evidence_rank: int | None  #: 1 (model, opinion) .. 7 (systematic review)
+    verdict: str | None  #: label of the most worrying review verdict for this claim and source
+    review: str | None  #: that review's body: what the source really reports
+
+    def to_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "citation": self.citation,
+            "doi": self.doi,
+            "study_design": self.study_design,
+            "evidence_rank": self.evidence_rank,
+            "verdict": self.verdict,
+            "review": self.review,
+        }
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """One place where an article states, reports or rejects a claim."""
+
+    iri: str  #: the statement
+    article: str  #: the article's IRI
+    title: str  #: the article's title
+    stance: str  #: "asserts", "rejects" or "reports"
+    quote: str  #: the verbatim words (oa:exact)
+    cited: tuple[str, ...]  #: bib keys cited at that spot, sorted
+
+    def to_dict(self) -> dict:
+        return {
+            "article": self.article,
+            "title": self.title,
+            "stance": self.stance,
+            "quote": self.quote,
+            "statement": self.iri,
+            "cited": list(self.cited),
+        }
+
+
+@dataclass(frozen=True)
+class ClaimDetail:
+    """A claim with everything a writer needs to cite it, or to see that
+    nothing backs it (then ``supported_by`` is empty)."""
+
+    iri: str
+    slug: str
+    text: str  #: the claim's wording (rdfs:label)
+    topics: tuple[str, ...]  #: preferred labels of its topics, sorted
+    status: str  #: a :class:`graph.core.SupportStatus` value
+    supported_by: tuple[SourceRef, ...]  #: strongest design first, then by key
+    disputed_by: tuple[SourceRef, ...]
+    stated_in: tuple[StatementRef, ...]  #: by article, then statement
+
+    def to_dict(self) -> dict:
+        return {
+            "claim": self.iri,
+            "slug": self.slug,
+            "text": self.text,
+            "topics": list(self.topics),
+            "status": self.status,
+            "supported_by": [s.to_dict() for s in self.supported_by],
+            "disputed_by": [s.to_dict() for s in self.disputed_by],
+            "stated_in": [s.to_dict() for s in self.stated_in],
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """A search result: ``score`` is the raw BM25 score, ``relative`` the
+    score divided by the query's total term weight, capped at 1.0 (see
+    :mod:`graph.search` for both scales). A claim picked by IRI or slug has
+    score and relative 1.0."""
+
+    claim: ClaimDetail
+    score: float
+    relative: float = 1.0
+
+    def to_dict(self) -> dict:
+        d = self.claim.to_dict()
+        out = {"claim": d.pop("claim"), "text": d.pop("text"), "score": round(self.score, 4)}
+        out["relative"] = round(self.relative, 4)
+        out.update(d)
+        return out
+
+
+@dataclass
+class _Review:
+    verdict: str | None  # IRI
+    label: str | None
+    body: str | None
+
+
+@dataclass
+class _Raw:
+    """Everything about the claims, gathered with one query per kind."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    topics: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+    topic_terms: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+    statements: dict[str, list] = field(default_factory=lambda: defaultdict(list))
+    support: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+    dispute: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+    reviews: dict[tuple[str, str], list] = field(default_factory=lambda: defaultdict(list))
+    sources: dict[str, dict] = field(default_factory=dict)
+
+
+def _s(term) -> str | None:
+    return None if term is None else str(term)
+
+
+class EvidenceIndex:
+    """The claim records of one :class:`EvidenceGraph`, built once and cached.
+
+    Details are built per citation style on first use; the search index is
+    built on the first search.
+    """
+
+    def __init__(self, eg: EvidenceGraph):
+        self.eg = eg
+        self._details: dict[str, dict[str, ClaimDetail]] = {}
+        self._citations: dict[tuple[str, str], str] = {}
+
+    @cached_property
+    def raw(self) -> _Raw:
+        eg, raw = self.eg, _Raw()
+        for iri, summary in eg._summaries.items():
+            raw.labels[str(iri)] = summary.label
+        for row in eg.select(load_query("claim-topics")):
+            claim = str(row["claim"])
+            label = _s(row["label"]) or eg.label(row["topic"])
+            raw.topics[claim].add(label)
+            raw.topic_terms[claim].add(label)
+            if row["altLabel"] is not None:
+                raw.topic_terms[claim].add(str(row["altLabel"]))
+        cited: dict[str, set] = defaultdict(set)
+        for row in eg.select(load_query("statement-citations")):
+            cited[str(row["statement"])].add(str(row["key"]))
+        for row in eg.select(load_query("statements")):
+            stmt = str(row["statement"])
+            raw.statements[str(row["claim"])].append(
+                StatementRef(
+                    iri=stmt,
+                    article=str(row["article"]),
+                    title=_s(row["title"]) or eg.label(row["article"]),
+                    stance=STANCES.get(row["stance"], "asserts"),
+                    quote=_s(row["quote"]) or "",
+                    cited=tuple(sorted(cited.get(stmt, ()))),
+                )
+            )
+        for row in eg.select(load_query("claim-links")):
+            target = raw.support if row["p"] == CITO.obtainsSupportFrom else raw.dispute
+            target[str(row["claim"])].add(str(row["key"]))
+        for row in eg.select(load_query("reviews")):
+            raw.reviews[(str(row["claim"]), str(row["key"]))].append(
+                _Review(_s(row["verdict"]), _s(row["verdictLabel"]), _s(row["body"]))
+            )
+        for row in eg.select(load_query("source-facts")):
+            raw.sources[str(row["key"])] = {
+                "doi": _s(row["doi"]),
+                "design": _s(row["designLabel"]),
+                "rank": int(row["rank"]) if row["rank"] is not None else None,
+            }
+        return raw
+
+    # --- records -----------------------------------------------------------------
+
+    def citation(self, key: str, style: str) -> str:
+        if (key, style) not in self._citations:
+            from .citations import format_citation
+
+            self._citations[(key, style)] = format_citation(self.eg, key, style)
+        return self._citations[(key, style)]
+
+    def _source_ref(self, claim: str, key: str, style: str) -> SourceRef:
+        facts = self.raw.sources.get(key, {})
+        reviews = self.raw.reviews.get((claim, key), [])
+        order = {str(v): i for i, v in enumerate(VERDICT_SEVERITY)}
+        review = min(reviews, key=lambda r: (order.get(r.verdict or "", len(order)), r.body or ""), default=None)
+        verdict = None
+        if review is not None and review.verdict is not None:
+            verdict = review.label or local_name(review.verdict, EV._NS) or review.verdict
+        return SourceRef(
+            key=key,
+            citation=self.citation(key, style) if key in self.raw.sources else key,
+            doi=facts.get("doi"),
+            study_design=facts.get("design"),
+            evidence_rank=facts.get("rank"),
+            verdict=verdict,
+            review=review.body if review is not None else None,
+        )
+
+    def _refs(self, claim: str, keys, style: str) -> tuple[SourceRef, ...]:
+        refs = [self._source_ref(claim, k, style) for k in keys]
+        return tuple(sorted(refs, key=lambda r: (-(r.evidence_rank or 0), r.key)))
+
+    def _detail(self, claim: str, style: str) -> ClaimDetail:
+        raw = self.raw
+        summary = self.eg._summaries.get(_uri(claim))
+        status = summary.status if summary is not None else "no-source"
+        return ClaimDetail(
+            iri=claim,
+            slug=local_name(claim, CLAIM) or claim,
+            text=raw.labels.get(claim, ""),
+            topics=tuple(sorted(raw.topics.get(claim, ()))),
+            status=status,
+            supported_by=self._refs(claim, raw.support.get(claim, ()), style),
+            disputed_by=self._refs(claim, raw.dispute.get(claim, ()), style),
+            stated_in=tuple(sorted(raw.statements.get(claim, ()), key=lambda s: (s.article, s.iri))),
+        )
+
+    def details(self, style: str = "vancouver") -> dict[str, ClaimDetail]:
+        """Every claim's detail, by IRI, in IRI order."""
+        if style not in self._details:
+            from .citations import check_style
+
+            check_style(style)
+            self._details[style] = {c: self._detail(c, style) for c in sorted(self.raw.labels)}
+        return self._details[style]
+
+    def detail(self, claim: str, style: str = "vancouver") -> ClaimDetail:
+        if style in self._details:
+            return self._details[style][claim]
+        from .citations import check_style
+
+        check_style(style)
+        return self._detail(claim, style)
+
+    # --- questions ---------------------------------------------------------------
+
+    def claims_for(self, source_key: str, style: str = "vancouver") -> dict[str, list[ClaimDetail]]:
+        key = self._source_key(source_key)
+        raw = self.raw
+        supports = sorted(c for c, keys in raw.support.items() if key in keys)
+        disputes = sorted(c for c, keys in raw.dispute.items() if key in keys)
+        return {
+            "supports": [self.detail(c, style) for c in supports],
+            "disputes": [self.detail(c, style) for c in disputes],
+        }
+
+    def _source_key(self, source_key: str) -> str:
+        from .namespaces import SOURCE
+
+        iri = self.eg.resolve_source(source_key)
+        return local_name(iri, SOURCE) or str(iri)
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        from .search import SearchIndex, graph_synonyms
+
+        raw = self.raw
+        docs = ((c, raw.labels[c], sorted(raw.topic_terms.get(c, ()))) for c in sorted(raw.labels))
+        return SearchIndex(docs, synonyms=graph_synonyms(self.eg))
+
+    def search(self, text: str, limit: int = 5, style: str = "vancouver") -> list[Match]:
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("search text is empty")
+        hits = self.search_index.search(text, limit)
+        return [Match(self.detail(hit.doc, style), hit.score, hit.relative) for hit in hits]
+
+    def closest_claims(self, ident: str, n: int = 3) -> list[str]:
+        slugs = [local_name(c, CLAIM) or c for c in self.raw.labels]
+        return difflib.get_close_matches(ident.removeprefix("claim:"), slugs, n=n, cutoff=0.5)
+
+
+def _uri(text: str):
+    from rdflib import URIRef
+
+    return URIRef(text)

@@ -16,11 +16,11 @@ from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .bibtex import Bibliography, entry_to_rdf, parse_bib
-from .errors import InputError
-from .namespaces import CITO, EV, RDF, bind_prefixes
+from .errors import InputError, Problem
+from .namespaces import CITO, EV, RDF, SCHEMA, SOURCE, bind_prefixes, local_name
 from .paths import VOCAB_TTL, default_claims, default_sources, expand_claims, read_text
 
-__all__ = ["derive", "load", "parse_turtle", "resolve_inputs"]
+__all__ = ["build_graph", "derive", "load", "parse_turtle", "resolve_inputs", "unknown_keys"]
 
 PathLike = str | os.PathLike
 
@@ -83,6 +83,28 @@ def derive(g: Graph) -> None:
         g.add((b, EV.contradicts, a))
 
 
+#: Where a source is referred to in claims files.
+_CITING = (CITO.citesAsEvidence, CITO.cites, EV.aboutSource)
+
+
+def unknown_keys(g: Graph, locator) -> list[Problem]:
+    """Sources named in the claims (cited, listed, reviewed or given a study
+    design) that the BibTeX does not define, located by ``locator``."""
+    mentioned: set = set()
+    for p in _CITING:
+        mentioned.update(g.objects(None, p))
+    mentioned.update(g.subjects(EV.studyDesign, None))
+    mentioned.update(o for o in g.objects(None, SCHEMA.itemReviewed) if local_name(o, SOURCE) is not None)
+    known = set(g.subjects(EV.entryType, None))
+    out = []
+    for node in sorted(mentioned - known, key=str):
+        key = local_name(node, SOURCE)
+        name = repr(key) if key is not None else f"<{node}>"
+        file, line = locator.find(node, as_subject=False)
+        out.append(Problem(file, line, f"unknown citation key {name}: no entry in the BibTeX file"))
+    return out
+
+
 def build_graph(claim_paths: list[Path], bib: Bibliography) -> Graph:
     """The merged graph: vocabulary, bibliography, claims files, derived links."""
     g = Graph()
@@ -96,6 +118,18 @@ def build_graph(claim_paths: list[Path], bib: Bibliography) -> Graph:
     return g
 
 
+class _LazyLocator:
+    """Reads the claims files only if a problem needs a line number."""
+
+    def __init__(self, g: Graph, paths: list[Path]):
+        self.g, self.paths = g, paths
+
+    def find(self, node, *, as_subject: bool = True):
+        from .locate import Locator
+
+        return Locator(self.g, {p: read_text(p) for p in self.paths}).find(node, as_subject=as_subject)
+
+
 def load(
     claims: PathLike | Iterable[PathLike] | None = None,
     sources: PathLike | None = None,
@@ -107,7 +141,8 @@ def load(
     >>> eg = graph.load(claims=["claims.ttl", "more/"], sources="sources.bib")
 
     Raises :class:`~graph.errors.InputError` for a missing, unreadable,
-    empty or malformed file, and for duplicate citation keys.
+    empty or malformed file, for duplicate citation keys, and for claims
+    that cite a key the BibTeX lacks.
     """
     from .core import EvidenceGraph
 
@@ -117,4 +152,9 @@ def load(
         first = bib.problems[0]
         raise InputError(first.path, first.message, first.line)
     g = build_graph(claim_paths, bib)
+    unknown = unknown_keys(g, _LazyLocator(g, claim_paths))
+    if unknown:
+        first = unknown[0]
+        more = f" (and {len(unknown) - 1} more; run `evg validate`)" if len(unknown) > 1 else ""
+        raise InputError(first.path, first.message + more, first.line)
     return EvidenceGraph(g, claims_files=claim_paths, sources_file=source_path)

@@ -16,7 +16,8 @@ from rdflib import Graph, URIRef
 
 from .bibtex import Bibliography, parse_bib
 from .errors import InputError, Problem
-from .loader import build_graph, resolve_inputs
+from .loader import build_graph, resolve_inputs, unknown_keys
+from .locate import Locator, short_name
 from .namespaces import ARTICLE, BIBO, EV, OA, RDF, SOURCE, local_name
 from .paths import SHAPES_TTL, read_text
 
@@ -38,51 +39,7 @@ class Report:
         return not self.problems
 
 
-class _Locator:
-    """Finds the line where a node is described in the claims files, so that
-    messages about a node point at it. Cheap text search, done on demand."""
-
-    def __init__(self, g: Graph, files: dict[Path, str]):
-        self.g = g
-        self.files = files
-
-    def _spellings(self, node) -> list[str]:
-        out = [f"<{node}>"]
-        for prefix, ns in self.g.namespaces():
-            if prefix and str(node).startswith(str(ns)):
-                out.append(f"{prefix}:{str(node)[len(str(ns)) :]}")
-        return out
-
-    def find(self, node, *, as_subject: bool = True) -> tuple[str, int | None]:
-        spellings = self._spellings(node)
-        fallback: tuple[str, int | None] | None = None
-        for path, text in self.files.items():
-            for lineno, line in enumerate(text.splitlines(), 1):
-                stripped = line.lstrip()
-                for s in spellings:
-                    if stripped.startswith(s) and stripped[len(s) : len(s) + 1] in (" ", "\t", ""):
-                        return str(path), lineno
-                    if not as_subject and fallback is None and _has_token(line, s):
-                        fallback = (str(path), lineno)
-        if fallback:
-            return fallback
-        first = next(iter(self.files), "")
-        return str(first), None
-
-
-def _has_token(line: str, token: str) -> bool:
-    i = line.find(token)
-    while i != -1:
-        end = i + len(token)
-        before = line[i - 1] if i else " "
-        after = line[end] if end < len(line) else " "
-        if not (before.isalnum() or before in ":-_") and not (after.isalnum() or after in "-_"):
-            return True
-        i = line.find(token, i + 1)
-    return False
-
-
-def _shacl(g: Graph, locator: _Locator) -> list[Problem]:
+def _shacl(g: Graph, locator: Locator) -> list[Problem]:
     import pyshacl
 
     shapes = Graph().parse(SHAPES_TTL, format="turtle")
@@ -95,26 +52,17 @@ def _shacl(g: Graph, locator: _Locator) -> list[Problem]:
         focus = results_graph.value(result, URIRef(SH + "focusNode"))
         path = results_graph.value(result, URIRef(SH + "resultPath"))
         message = results_graph.value(result, URIRef(SH + "resultMessage"))
-        node_text = _short(g, focus)
+        node_text = short_name(g, focus)
         if path is None:
             prop = ""
         elif isinstance(path, URIRef):
-            prop = " " + _short(g, path)
+            prop = " " + short_name(g, path)
         else:  # a blank-node path such as [ sh:inversePath ev:claim ]
             inv = results_graph.value(path, URIRef(SH + "inversePath"))
-            prop = f" ^{_short(g, inv)}" if inv is not None else " (path)"
+            prop = f" ^{short_name(g, inv)}" if inv is not None else " (path)"
         file, line = locator.find(focus)
         out.append(Problem(file, line, f"{node_text}{prop}: {message}"))
     return out
-
-
-def _short(g: Graph, node) -> str:
-    if isinstance(node, URIRef):
-        try:
-            return g.namespace_manager.normalizeUri(node)
-        except Exception:
-            return f"<{node}>"
-    return str(node)
 
 
 def _bib_field_line(text: str, entry_line: int | None, name: str) -> int | None:
@@ -130,22 +78,6 @@ def _bib_field_line(text: str, entry_line: int | None, name: str) -> int | None:
     return entry_line
 
 
-def _check_keys(g: Graph, locator: _Locator) -> list[Problem]:
-    """Every source IRI the claims mention must be an entry of the bib."""
-    out = []
-    seen = set()
-    for s, _p, o in g:
-        for node in (s, o):
-            key = local_name(node, SOURCE) if isinstance(node, URIRef) else None
-            if key is None or node in seen:
-                continue
-            seen.add(node)
-            if (node, EV.entryType, None) not in g:
-                file, line = locator.find(node, as_subject=False)
-                out.append(Problem(file, line, f"unknown citation key {key!r}: no entry in the BibTeX file"))
-    return out
-
-
 def _check_dois(g: Graph, bib: Bibliography, bib_text: str) -> list[Problem]:
     out = []
     for source, doi in g.subject_objects(BIBO.doi):
@@ -158,7 +90,7 @@ def _check_dois(g: Graph, bib: Bibliography, bib_text: str) -> list[Problem]:
     return out
 
 
-def _check_quotes(g: Graph, articles_dir: Path, locator: _Locator) -> list[Problem]:
+def _check_quotes(g: Graph, articles_dir: Path, locator: Locator) -> list[Problem]:
     out = []
     texts: dict[str, str | None] = {}
     for statement in sorted(g.subjects(RDF.type, EV.Statement)):
@@ -181,11 +113,8 @@ def _check_quotes(g: Graph, articles_dir: Path, locator: _Locator) -> list[Probl
         hint = ""
         if " ".join(str(exact).split()) in " ".join(text.split()):
             hint = " (it differs only in white space)"
-        out.append(
-            Problem(
-                file, line, f"{_short(g, statement)}: quote is not verbatim in {slug}.txt{hint}: {str(exact)[:60]!r}"
-            )
-        )
+        where = f"{short_name(g, statement)}: quote is not verbatim in {slug}.txt{hint}"
+        out.append(Problem(file, line, f"{where}: {str(exact)[:60]!r}"))
     return out
 
 
@@ -203,13 +132,13 @@ def validate(
     bib = parse_bib(source_path, bib_text)
     files = {p: read_text(p) for p in claim_paths}
     g = build_graph(claim_paths, bib)
-    locator = _Locator(g, files)
+    locator = Locator(g, files)
 
     report = Report()
     report.problems.extend(bib.problems)
     if shacl:
         report.problems.extend(_shacl(g, locator))
-    report.problems.extend(_check_keys(g, locator))
+    report.problems.extend(unknown_keys(g, locator))
     report.problems.extend(_check_dois(g, bib, bib_text))
     if articles is not None:
         articles = Path(articles)

@@ -158,3 +158,11 @@ def test_bundled_corpus_is_the_checkout_corpus():
     from graph.paths import bundled
 
     assert bundled("claims.ttl").read_bytes() == (ROOT / "claims.ttl").read_bytes()
+
+
+def test_load_refuses_an_unknown_citation_key():
+    with pytest.raises(InputError) as info:
+        graph.load(claims=DATA / "invalid" / "unknown-key.ttl", sources=MINI / "sources.bib")
+    assert str(info.value) == (
+        f"{DATA / 'invalid' / 'unknown-key.ttl'}:32: unknown citation key 'smiht2010': no entry in the BibTeX file"
+    )

@@ -9,6 +9,7 @@ work once per graph (see :class:`EvidenceIndex`) and caches it.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +28,7 @@ __all__ = [
     "ClaimDetail",
     "EvidenceIndex",
     "Match",
+    "SourceClaims",
     "SourceRef",
     "StatementRef",
     "load_query",
@@ -63,10 +65,12 @@ class SourceRef:
     evidence_rank: int | None  #: 1 (model, opinion) .. 7 (systematic review)
     verdict: str | None  #: label of the most worrying review verdict for this claim and source
     review: str | None  #: that review's body: what the source really reports
+    label: str = ""  #: short name for tables: "Noehren 2007"
 
     def to_dict(self) -> dict:
         return {
             "key": self.key,
+            "label": self.label,
             "citation": self.citation,
             "doi": self.doi,
             "study_design": self.study_design,
@@ -144,6 +148,33 @@ class Match:
         return out
 
 
+@dataclass(frozen=True)
+class SourceClaims:
+    """A source and the claims it supports and disputes (``evg claims``)."""
+
+    source: SourceRef  #: the source itself (verdict and review are None here)
+    supports: tuple[ClaimDetail, ...]
+    disputes: tuple[ClaimDetail, ...]
+
+    def to_dict(self) -> dict:
+        src = self.source
+        return {
+            "source": src.key,
+            "label": src.label,
+            "citation": src.citation,
+            "doi": src.doi,
+            "study_design": src.study_design,
+            "evidence_rank": src.evidence_rank,
+            "supports": [_claim_dict(c) for c in self.supports],
+            "disputes": [_claim_dict(c) for c in self.disputes],
+        }
+
+
+def _claim_dict(claim: ClaimDetail) -> dict:
+    d = claim.to_dict()
+    return {"claim": d.pop("claim"), "text": d.pop("text"), **d}
+
+
 @dataclass
 class _Review:
     verdict: str | None  # IRI
@@ -163,6 +194,9 @@ class _Raw:
     dispute: dict[str, set] = field(default_factory=lambda: defaultdict(set))
     reviews: dict[tuple[str, str], list] = field(default_factory=lambda: defaultdict(list))
     sources: dict[str, dict] = field(default_factory=dict)
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 
 
 def _s(term) -> str | None:
@@ -232,6 +266,13 @@ class EvidenceIndex:
             self._citations[(key, style)] = format_citation(self.eg, key, style)
         return self._citations[(key, style)]
 
+    def short_label(self, key: str) -> str:
+        if (key, "") not in self._citations:
+            from .citations import short_label
+
+            self._citations[(key, "")] = short_label(self.eg.bib_entry(key), key)
+        return self._citations[(key, "")]
+
     def _source_ref(self, claim: str, key: str, style: str) -> SourceRef:
         facts = self.raw.sources.get(key, {})
         reviews = self.raw.reviews.get((claim, key), [])
@@ -248,6 +289,7 @@ class EvidenceIndex:
             evidence_rank=facts.get("rank"),
             verdict=verdict,
             review=review.body if review is not None else None,
+            label=self.short_label(key) if key in self.raw.sources else key,
         )
 
     def _refs(self, claim: str, keys, style: str) -> tuple[SourceRef, ...]:
@@ -298,6 +340,13 @@ class EvidenceIndex:
             "disputes": [self.detail(c, style) for c in disputes],
         }
 
+    def source_claims(self, source_key: str, style: str = "vancouver") -> SourceClaims:
+        """:meth:`claims_for` with the source's own citation and design."""
+        found = self.claims_for(source_key, style)
+        key = self._source_key(source_key)
+        ref = self._source_ref("", key, style)
+        return SourceClaims(ref, tuple(found["supports"]), tuple(found["disputes"]))
+
     def _source_key(self, source_key: str) -> str:
         from .namespaces import SOURCE
 
@@ -317,6 +366,33 @@ class EvidenceIndex:
             raise ValueError("search text is empty")
         hits = self.search_index.search(text, limit)
         return [Match(self.detail(hit.doc, style), hit.score, hit.relative) for hit in hits]
+
+    def lookup(self, text: str, limit: int = 5, style: str = "vancouver") -> list[Match]:
+        """What ``evg sources`` shows: the claim named by ``text`` (full IRI,
+        ``claim:slug`` or slug) as the only match, else a search.
+
+        ``text`` that can only be meant as a claim id (an IRI, ``claim:...``,
+        or a slug-shaped word with two or more hyphens that has a close slug)
+        but names no claim raises :class:`NotFoundError` with the closest
+        slugs, rather than searching for it.
+        """
+        from .errors import NotFoundError
+
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("search text is empty")
+        ident = text.strip()
+        if any(c.isspace() for c in ident):  # words, not an id
+            return self.search(ident, limit, style)
+        try:
+            iri = self.eg.resolve_claim(ident)
+        except NotFoundError as exc:
+            looks_like_id = ident.startswith(("claim:", "http://", "https://")) or (
+                _SLUG.match(ident) is not None and ident.count("-") >= 2 and bool(exc.suggestions)
+            )
+            if looks_like_id:
+                raise
+            return self.search(ident, limit, style)
+        return [Match(self.detail(str(iri), style), 1.0, 1.0)]
 
     def closest_claims(self, ident: str, n: int = 3) -> list[str]:
         slugs = [local_name(c, CLAIM) or c for c in self.raw.labels]

@@ -19,6 +19,9 @@ COMMANDS: dict[str, str] = {
     "stats": "graph.cli.core:stats",
     "validate": "graph.cli.core:validate",
     "fmt": "graph.cli.core:fmt",
+    "sources": "graph.cli.evidence:sources",
+    "claims": "graph.cli.evidence:claims_cmd",
+    "report": "graph.cli.evidence:report",
 }
 
 

@@ -114,6 +114,15 @@ class EvidenceGraph:
         names = [str(v) for v in result.vars]
         return [dict(zip(names, row)) for row in result]
 
+    def query(self, query: str, bindings: dict | None = None):
+        """Run any SPARQL query form with variables pre-bound; returns an rdflib
+        ``Result`` (``.type`` SELECT/ASK/CONSTRUCT/DESCRIBE). The project's
+        prefixes are predeclared. Callers check the query first: see
+        :func:`graph.sparql.run_query`, which refuses updates and SERVICE."""
+        from .namespaces import PREFIXES
+
+        return self.rdf.query(query, initNs=PREFIXES, initBindings=bindings or {})
+
     # --- identities ----------------------------------------------------------
 
     @cached_property

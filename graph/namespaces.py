@@ -32,6 +32,8 @@ __all__ = [
     "EV",
     "FABIO",
     "FOAF",
+    "NANOPUB",
+    "NP",
     "OA",
     "OWL",
     "PREFIXES",
@@ -126,6 +128,19 @@ class OA(DefinedNamespace):
     hasSource: URIRef
 
 
+class NP(DefinedNamespace):
+    """The nanopublication schema: a head graph links a nanopublication to its
+    assertion, provenance and publication-info graphs."""
+
+    _fail = True
+    _NS = Namespace("http://www.nanopub.org/nschema#")
+
+    Nanopublication: URIRef
+    hasAssertion: URIRef
+    hasProvenance: URIRef
+    hasPublicationInfo: URIRef
+
+
 class EV(DefinedNamespace):
     """The project's own terms, documented in ``graph/data/vocab.ttl`` and the README."""
 
@@ -190,6 +205,8 @@ CONCEPT = Namespace(BASE + "concept/")
 STATEMENT = Namespace(BASE + "statement/")
 #: Citation reviews: ``review/<slug>``.
 REVIEW = Namespace(BASE + "review/")
+#: Nanopublications exported by ``evg export --format trig-nanopub``: ``np/<claim-slug>``.
+NANOPUB = Namespace(BASE + "np/")
 #: BibTeX fields that no standard property covers: ``bibtex#<field>``.
 BIBFIELD = Namespace(BASE + "bibtex#")
 

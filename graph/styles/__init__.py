@@ -16,7 +16,7 @@ from pybtex.database import Entry, Person
 
 from ..bibtex import RAW_FIELDS, latex_to_text
 
-__all__ = ["Name", "decoded_entry", "initials", "names", "page_range", "with_stop"]
+__all__ = ["Name", "decoded_entry", "edition", "initials", "names", "page_range", "with_stop"]
 
 _INITIAL_SPLIT = re.compile(r"[\s.]+")
 
@@ -86,3 +86,15 @@ def with_stop(text: str, stop: str = ".") -> str:
     """``text`` ending in ``stop`` unless it already ends in punctuation."""
     text = text.strip()
     return text if not text or text[-1] in ".?!" else text + stop
+
+
+def edition(value: str | None) -> str | None:
+    """``2`` -> ``2nd ed.``; ``Second`` -> ``Second ed.``; None stays None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        n = int(value)
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        value = f"{n}{suffix}"
+    return value if value.lower().endswith("ed.") else f"{value} ed."

@@ -19,7 +19,7 @@ from pybtex.richtext import Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
-from . import Name, decoded_entry, initials, names, page_range, with_stop
+from . import Name, decoded_entry, edition, initials, names, page_range, with_stop
 
 __all__ = ["APAStyle", "apa_name", "apa_names"]
 
@@ -67,12 +67,17 @@ def format_apa(e) -> Text:
     year = f"({f['year']})." if f.get("year") else "(n.d.)."
     title = f.get("title", "")
     parts: list = []
+    if kind == "book" and title:
+        ed = edition(f.get("edition"))
+        title_part = Text(Tag("em", title), f" ({ed})." if ed else "" if title[-1] in ".?!" else ".")
+    else:
+        title_part = Text(with_stop(title))
     if authors:
         parts += [with_stop(apa_names(authors)), " ", year]
         if title:
-            parts += [" ", Tag("em", with_stop(title)) if kind == "book" else with_stop(title)]
+            parts += [" ", title_part]
     elif title:  # no author: the title takes the author's place
-        parts += [with_stop(title), " ", year]
+        parts += [title_part, " ", year]
     if kind == "article":
         journal, volume = f.get("journal"), f.get("volume")
         if journal:

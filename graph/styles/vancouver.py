@@ -21,7 +21,7 @@ from pybtex.richtext import Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
-from . import Name, decoded_entry, initials, names, page_range, with_stop
+from . import Name, decoded_entry, edition, initials, names, page_range, with_stop
 
 __all__ = ["VancouverStyle", "vancouver_name", "vancouver_names"]
 
@@ -91,7 +91,7 @@ def format_vancouver(e) -> str:
                 lead += vancouver_names(editors) + (", editors. " if len(editors) > 1 else ", editor. ")
             pieces.append(with_stop(lead + container))
         if f.get("edition"):
-            pieces.append(f"{f['edition']} ed.")
+            pieces.append(edition(f["edition"]))
         tail = "; ".join(x for x in (place_publisher, f.get("year")) if x)
         if tail:
             pieces.append(with_stop(tail))

@@ -1,0 +1,233 @@
+"""`evg sources`, `evg claims` and `evg report` on the bundled corpus."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from graph.cli import main
+
+from .conftest import ROOT
+
+CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
+CLAIM_NS = "https://w3id.org/evidence-graph/claim/"
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, *CORPUS] if args and not args[0].startswith("-") else list(args))
+    out, err = capsys.readouterr()
+    return exit_.value.code, out, err
+
+
+def sources_json(capsys, *args) -> dict:
+    code, out, err = run(capsys, "sources", *args, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+# --- evg sources -------------------------------------------------------------------
+
+
+def test_sources_json_has_the_documented_shape(capsys):
+    data = sources_json(capsys, "how much force does it take to elongate fascia", "--limit", "3")
+    assert data["query"] == "how much force does it take to elongate fascia"
+    assert len(data["matches"]) == 3
+    for m in data["matches"]:
+        assert isinstance(m["claim"], str) and m["claim"].startswith(CLAIM_NS)
+        assert isinstance(m["text"], str) and isinstance(m["score"], float)
+        for ref in m["supported_by"] + m["disputed_by"]:
+            assert set(ref) >= {"key", "citation", "doi", "study_design", "verdict"}
+        for st in m["stated_in"]:
+            assert set(st) >= {"article", "title", "stance", "quote"}
+            assert st["stance"] in ("asserts", "rejects", "reports")
+    scores = [m["score"] for m in data["matches"]]
+    assert scores == sorted(scores, reverse=True)
+    top = data["matches"][0]
+    assert top["claim"] == CLAIM_NS + "fascia-elongation-needs-900n"
+    assert [(r["key"], r["study_design"], r["verdict"]) for r in top["supported_by"]] == [
+        ("chaudhry2008", "mathematical model", "numbers differ")
+    ]
+
+
+@pytest.mark.parametrize(
+    "ident", ["itb-anchored-to-femur", "claim:itb-anchored-to-femur", CLAIM_NS + "itb-anchored-to-femur"]
+)
+def test_sources_by_claim_id_is_the_only_match(capsys, ident):
+    data = sources_json(capsys, ident, "--limit", "5")
+    assert [m["claim"] for m in data["matches"]] == [CLAIM_NS + "itb-anchored-to-femur"]
+    (ref,) = data["matches"][0]["supported_by"]
+    assert (ref["key"], ref["doi"], ref["study_design"], ref["verdict"]) == (
+        "fairclough2006",
+        "10.1111/j.1469-7580.2006.00531.x",
+        "cadaveric study",
+        "supported",
+    )
+
+
+def test_sources_claim_without_source_has_empty_lists(capsys):
+    (m,) = sources_json(capsys, "bursa-is-pain-source")["matches"]
+    assert (m["supported_by"], m["disputed_by"]) == ([], [])
+    assert m["stated_in"][0]["stance"] == "rejects"
+
+
+def test_sources_style_apa(capsys):
+    (m,) = sources_json(capsys, "rapid-mileage-increase-precipitates-itbs", "--style", "apa")["matches"]
+    assert m["supported_by"][0]["citation"].startswith("Noehren, B., Davis, I., & Hamill, J. (2007).")
+
+
+def test_sources_table_shows_citation_quote_verdict_and_no_source(capsys):
+    code, out, _ = run(capsys, "sources", "rapid-mileage-increase-precipitates-itbs")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "Noehren B, Davis I, Hamill J. ASB clinical biomechanics award winner 2006" in flat
+    assert "doi:10.1016/j.clinbiomech.2007.07.001 · cohort study" in flat
+    assert "review: Noehren 2007: misattributed: This was a prospective gait-analysis study" in flat
+    assert "“many runners simply take on too much mileage, too fast, without adequate recovery”" in flat
+    code, out, _ = run(capsys, "sources", "bursa-is-pain-source")
+    assert "NO SOURCE: nothing cited supports this claim" in " ".join(out.split())
+
+
+def test_sources_markdown(capsys):
+    code, out, _ = run(capsys, "sources", "itb-slides-over-epicondyle", "--format", "md")
+    assert code == 0
+    assert out.startswith("# Sources for: itb-slides-over-epicondyle\n\n## 1. The iliotibial band slides forwards")
+    assert "**Supported by**\n\n- no source supports this claim" in out
+    assert "**Disputed by**\n\n- Fairclough J, Hayashi K, Toumi H, et al. The functional anatomy" in out
+
+
+# --- evg claims --------------------------------------------------------------------
+
+
+def test_claims_json(capsys):
+    code, out, err = run(capsys, "claims", "fairclough2006", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["source"], data["study_design"], data["doi"]) == (
+        "fairclough2006",
+        "cadaveric study",
+        "10.1111/j.1469-7580.2006.00531.x",
+    )
+    assert [c["claim"] for c in data["supports"]] == [
+        CLAIM_NS + "compression-model-supported-by-anatomy",
+        CLAIM_NS + "itb-anchored-to-femur",
+    ]
+    assert [c["claim"] for c in data["disputes"]] == [CLAIM_NS + "itb-slides-over-epicondyle"]
+    assert set(data["supports"][0]) >= {"claim", "text", "supported_by", "disputed_by", "stated_in"}
+
+
+@pytest.mark.parametrize("fmt", ["table", "md"])
+def test_claims_text_formats(capsys, fmt):
+    code, out, _ = run(capsys, "claims", "ellis2007", "--format", fmt)
+    assert code == 0
+    assert "Ellis R, Hing W, Reid D. Iliotibial band friction syndrome" in " ".join(out.split())
+
+
+# --- evg report --------------------------------------------------------------------
+
+
+def test_report_csv_weakest_first(capsys):
+    code, out, _ = run(capsys, "report", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 67
+    assert [r["slug"] for r in rows[:2]] == ["itb-slides-over-epicondyle", "bursa-is-pain-source"]
+    assert rows[0]["disputed_by"] == "Fairclough 2006 (cadaveric study)"
+    assert [r["slug"] for r in rows[-2:]] == ["hip-weakness-and-load-main-factors", "local-only-treatment-recurs"]
+    assert rows[-2]["flags"] == "van der Worp 2012: overstated"
+    mileage = next(r for r in rows if r["slug"] == "rapid-mileage-increase-precipitates-itbs")
+    assert mileage["supported_by"] == "Noehren 2007 (cohort study)"
+    assert mileage["flags"] == "Noehren 2007: misattributed"
+    # misattributed support does not count, so it sorts among the unsupported claims
+    first_backed = next(i for i, r in enumerate(rows) if r["supported_by"] and "misattributed" not in r["flags"])
+    assert rows.index(mileage) < first_backed
+
+
+def test_report_md(capsys):
+    code, out, _ = run(capsys, "report")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[4] == "| # | claim | status | articles | supported by | disputed by | verdict flags |"
+    assert len([line for line in lines if line.startswith("| ") and line[2].isdigit()]) == 67
+
+
+def test_report_html_to_file(capsys, tmp_path):
+    target = tmp_path / "evidence.html"
+    code, out, err = run(capsys, "report", "--format", "html", "-o", str(target))
+    assert code == 0 and out == ""
+    assert err.strip() == f"wrote {target}"
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<tr class=") == 67
+    assert '<tr class="contested" id="itb-slides-over-epicondyle"><td>1</td>' in page
+
+
+# --- bad input ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["sources", "claim:nope"], "evg: error: no claim named 'claim:nope'"),
+        (
+            ["sources", "itb-is-fasica-not-muscle"],
+            "evg: error: no claim named 'itb-is-fasica-not-muscle'; did you mean: itb-is-fascia-not-muscle",
+        ),
+        (["claims", "noehren"], "evg: error: no source named 'noehren'; did you mean: noehren2007?"),
+        (["claims", "smith1999"], "evg: error: no source named 'smith1999'"),
+    ],
+)
+def test_unknown_names_exit_1_with_closest(capsys, args, message):
+    code, out, err = run(capsys, *args)
+    assert code == 1
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith(message)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sources", ""],
+        ["sources", "   "],
+        ["claims", ""],
+        ["sources", "x", "--limit", "0"],
+        ["report", "--format", "pdf"],
+    ],
+)
+def test_usage_errors_exit_2(capsys, args):
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert "Usage: evg" in err or "Error:" in err
+    assert "Traceback" not in err
+
+
+def test_report_failure_leaves_no_file(capsys, tmp_path):
+    target = tmp_path / "out.csv"
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "--format", "csv", "-o", str(target), "--claims", str(bad)])
+    assert exit_.value.code == 2
+    assert not target.exists() and list(tmp_path.iterdir()) == [bad]
+
+
+def test_installed_command_from_another_folder(tmp_path):
+    # No ./claims.ttl here, so the bundled corpus is used.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "graph", "sources", "ITB anchored to the thigh bone", "--format", "json", "-n", "1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["matches"][0]["claim"] == CLAIM_NS + "itb-anchored-to-femur"

@@ -59,6 +59,7 @@ def compute_stats(eg: EvidenceGraph) -> Stats:
             )
         )
     from .namespaces import SCHEMA
+    from .network import stats_sections
 
     return Stats(
         claims=len(summaries),
@@ -69,4 +70,5 @@ def compute_stats(eg: EvidenceGraph) -> Stats:
         by_status={s: by_status.get(s, 0) for s in SupportStatus.ALL},
         per_article=tuple(per_article),
         never_cited=tuple(k for k in eg.source_keys if k not in cited_anywhere),
+        extra=stats_sections(eg),
     )

@@ -1,0 +1,214 @@
+"""Commands ``query`` (SPARQL), ``export`` and ``impact``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..export import FORMATS as EXPORT_FORMATS
+from ._common import corpus_options, echo_json, load_graph, output_option, write_output
+
+#: Same as graph.sparql.FORMATS; spelt out so that --help does not import rdflib.
+RESULT_FORMATS = ("table", "json", "csv", "tsv")
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not name=value (e.g. claim=claim:itbs-compression-syndrome)")
+        out[name] = value
+    return out
+
+
+def _list_queries() -> None:
+    from ..sparql import list_queries
+
+    queries = list_queries()
+    width = max(len(q.name) for q in queries)
+    for q in queries:
+        click.echo(f"{q.name:<{width}}  {q.description}")
+        for var, text in q.params.items():
+            click.echo(f"{'':<{width}}    --param {var}=...  {text}")
+
+
+@click.command()
+@corpus_options
+@click.argument("query", required=False)
+@click.option("-e", "--expression", help="Run this SPARQL text instead of a file or named query.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind ?NAME before the query runs (repeatable). VALUE: claim:slug, source:key, "
+    'article:slug, concept:slug, <IRI>, a Turtle literal ("text"@en, 5) or a bare slug for '
+    "?claim/?source/?article/?topic.",
+)
+@click.option("--list", "list_", is_flag=True, help="List the named queries with their parameters and exit.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated calls to other endpoints).")
+@output_option()
+def query(claims, sources, query, expression, fmt, params, list_, allow_service, output):
+    """Run a read-only SPARQL query: a named one, a .rq file or -e TEXT.
+
+    QUERY is a .rq FILE or a NAME from `evg query --list`; -e runs the text given.
+
+    SELECT prints a table, or the W3C SPARQL 1.1 result formats with --format
+    json, csv or tsv. ASK prints true or false (JSON: {"boolean": ...}).
+    CONSTRUCT and DESCRIBE print Turtle. The project's prefixes (ev:, cito:,
+    claim:, source:, ...) are predeclared. Updates (INSERT, DELETE, LOAD,
+    CLEAR, DROP, ...) are refused, and so is SERVICE unless --allow-service.
+
+    \b
+    Examples:
+      evg query --list
+      evg query sources-for-claim --param claim=itbs-compression-syndrome
+      evg query claims-of-source --param source=chaudhry2008 --format json
+      evg query -e 'SELECT ?c ?label WHERE { ?c a ev:Claim ; rdfs:label ?label } LIMIT 5'
+      evg query my-question.rq --format csv -o answer.csv
+    """
+    if list_:
+        _list_queries()
+        return
+    if expression is not None and query is not None:
+        raise click.UsageError("give either QUERY (a file or a name) or -e TEXT, not both")
+    if expression is not None:
+        if not expression.strip():
+            raise click.UsageError("the -e query string is empty")
+        text, where = expression, "-e"
+    elif query is None:
+        raise click.UsageError("give a .rq file, a query name (see --list) or -e 'SPARQL'")
+    elif not query.strip():
+        raise click.UsageError("the query name is empty")
+    elif query.endswith(".rq") or Path(query).is_file() or "/" in query:
+        from ..paths import read_text
+
+        text, where = read_text(query), query
+    else:
+        from ..sparql import named_query
+
+        named = named_query(query)
+        text, where = named.text, named.name
+    bound = _params(params)
+
+    from ..sparql import format_result, run_query
+
+    result = run_query(load_graph(claims, sources), text, bound, allow_service=allow_service, where=where)
+    write_output(format_result(result, fmt), output)
+
+
+def _created(ctx, param, value):
+    if value is None:
+        import os
+
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and epoch.isdigit():
+            from datetime import datetime, timezone
+
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return None
+    from ..export import ISO_DATE
+
+    if not ISO_DATE.match(value):
+        raise click.BadParameter("use an ISO date or date-time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z")
+    return value
+
+
+@click.command()
+@corpus_options
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="Output format.")
+@output_option()
+@click.option(
+    "--created",
+    callback=_created,
+    metavar="DATE",
+    help="trig-nanopub: dcterms:created of every nanopublication (ISO date or date-time). "
+    "Default: $SOURCE_DATE_EPOCH if set, else none (output never depends on the clock).",
+)
+@click.option(
+    "--creator",
+    metavar="IRI",
+    default="https://w3id.org/evidence-graph",
+    show_default=True,
+    help="trig-nanopub: dcterms:creator of every nanopublication.",
+)
+def export(claims, sources, fmt, output, created, creator):
+    """Export the graph for other tools.
+
+    \b
+    Formats:
+      ttl           the whole merged graph, derived links included (Turtle)
+      jsonld        the same as JSON-LD, with an @context of the project's prefixes
+      trig-nanopub  one unsigned nanopublication per claim: head, assertion,
+                    provenance and pubinfo graphs (TriG)
+      graphml       claims, sources, articles and topics with typed edges, for
+                    Gephi and Cytoscape
+      csl-json      the sources, for Zotero (File > Import)
+      csv           one row per statement and cited source: claim, claim_text,
+                    article, stance, relation, source, study_design,
+                    evidence_rank, verdict, quote
+
+    Writes to standard output, or atomically to -o PATH.
+
+    \b
+    Examples:
+      evg export --format csl-json -o sources.json
+      evg export --format trig-nanopub --created 2024-05-01 -o claims.trig
+      evg export --format graphml -o evidence.graphml
+    """
+    from ..export import ExportOptions
+    from ..export import export as run
+
+    text = run(load_graph(claims, sources), fmt, ExportOptions(created=created, creator=creator))
+    write_output(text, output)
+
+
+@click.command()
+@corpus_options
+@click.argument("source_key")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def impact(claims, sources, source_key, fmt):
+    """What would a retraction of SOURCE_KEY take away?
+
+    Lists the claims that would lose all their support, and the claims that
+    would be left resting on a single source. Citations that a review found
+    not to support the claim (not supported, misattributed) count for nothing.
+
+    \b
+    Examples:
+      evg impact chaudhry2008
+      evg impact fairclough2006 --format json
+    """
+    from ..network import impact as run
+
+    result = run(load_graph(claims, sources), source_key)
+    if fmt == "json":
+        echo_json(result.to_dict())
+        return
+    click.echo(render_impact(result))
+
+
+def render_impact(r) -> str:
+    """The text form of :class:`graph.network.Impact`."""
+    lines = [
+        f"If {r.source} were retracted ({len(r.supports)} claim{'s' if len(r.supports) != 1 else ''} it supports):"
+    ]
+
+    def section(title, rows):
+        lines.extend(["", f"{title} ({len(rows)})"])
+        lines.extend(rows or ["  (none)"])
+
+    section("claims left with no support", [f"  {c.slug}: {c.text}" for c in r.lose_all_support])
+    section(
+        "claims left resting on a single source",
+        [f"  {c.slug} (only {key} left): {c.text}" for c, key in r.left_with_one_source],
+    )
+    if r.disputes:
+        section("claims it disputes, which would lose that dispute", [f"  {c.slug}: {c.text}" for c in r.disputes])
+    if r.refuted:
+        section("cited for, but a review found it does not back them", [f"  {c.slug}: {c.text}" for c in r.refuted])
+    return "\n".join(lines)

@@ -1,0 +1,86 @@
+"""Exporters: one module per format, one small interface, one registry.
+
+Every exporter is an :class:`Exporter` subclass whose :meth:`~Exporter.render`
+turns an :class:`~graph.core.EvidenceGraph` into text. :data:`REGISTRY` maps a
+format name to ``"module:Class"`` and is imported lazily, so listing the
+formats (the CLI's ``--format`` choices) loads neither rdflib nor networkx.
+
+>>> import graph
+>>> from graph.export import export
+>>> text = export(graph.load(), "csl-json")
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..errors import NotFoundError
+
+__all__ = ["FORMATS", "ISO_DATE", "REGISTRY", "ExportOptions", "Exporter", "export", "get_exporter"]
+
+
+#: What ``--created`` accepts: an ISO 8601 date or date-time.
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Settings that some formats use; every field has a deterministic default."""
+
+    #: ``dcterms:created`` of each nanopublication (ISO date or date-time). None
+    #: leaves it out, so the output never depends on the clock.
+    created: str | None = None
+    #: IRI of whoever publishes the nanopublications (``dcterms:creator``).
+    creator: str = "https://w3id.org/evidence-graph"
+
+    def __post_init__(self):
+        if self.created is not None and not ISO_DATE.match(self.created):
+            raise ValueError(f"created must be an ISO date or date-time, e.g. 2024-05-01, not {self.created!r}")
+
+
+class Exporter:
+    """The interface every format implements."""
+
+    #: The name users pass to ``--format``.
+    name: ClassVar[str]
+    #: Usual file suffix, with the dot.
+    suffix: ClassVar[str]
+    #: IANA media type.
+    media_type: ClassVar[str]
+    #: One line for ``--help`` and the README.
+    description: ClassVar[str]
+
+    def render(self, eg, options: ExportOptions) -> str:
+        """The whole export as text."""
+        raise NotImplementedError
+
+
+#: format name -> "module:Class", in the order ``--help`` lists them.
+REGISTRY: dict[str, str] = {
+    "ttl": "graph.export.turtle:TurtleExporter",
+    "jsonld": "graph.export.jsonld:JsonLdExporter",
+    "trig-nanopub": "graph.export.nanopub:NanopubExporter",
+    "graphml": "graph.export.graphml:GraphMLExporter",
+    "csl-json": "graph.export.csl:CslJsonExporter",
+    "csv": "graph.export.table:CsvExporter",
+}
+#: The format names, for ``--format`` choices.
+FORMATS: tuple[str, ...] = tuple(REGISTRY)
+
+
+def get_exporter(name: str) -> Exporter:
+    """An instance of the exporter registered as ``name``."""
+    target = REGISTRY.get(name)
+    if target is None:
+        raise NotFoundError("export format", name, difflib.get_close_matches(name, FORMATS, n=3, cutoff=0.4))
+    module, attr = target.split(":")
+    return getattr(importlib.import_module(module), attr)()
+
+
+def export(eg, fmt: str, options: ExportOptions | None = None) -> str:
+    """Export ``eg`` in format ``fmt`` (one of :data:`FORMATS`)."""
+    return get_exporter(fmt).render(eg, options or ExportOptions())

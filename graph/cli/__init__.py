@@ -22,6 +22,9 @@ COMMANDS: dict[str, str] = {
     "sources": "graph.cli.evidence:sources",
     "claims": "graph.cli.evidence:claims_cmd",
     "report": "graph.cli.evidence:report",
+    "query": "graph.cli.query:query",
+    "export": "graph.cli.query:export",
+    "impact": "graph.cli.query:impact",
 }
 
 

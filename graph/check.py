@@ -403,7 +403,7 @@ def render_table(report: CheckReport, *, width: int | None = None) -> str:
         out += ["", "reference list:"]
         for r in report.references:
             key = r.key or "(matches no entry in sources.bib)"
-            out.append(textwrap.shorten(f"  [{r.label}] {key}: {r.text}", width, placeholder="…"))
+            out.append("  " + textwrap.shorten(f"[{r.label}] {key}: {r.text}", width - 2, placeholder="…"))
     legend = "  ".join(f"{Status.MARKS[s]} {s}" for s in Status.ALL)
     out += ["", legend]
     return "\n".join(out) + "\n"
@@ -437,7 +437,8 @@ def _details(report: CheckReport, s: SentenceCheck) -> list[tuple[str, str]]:
             rows.append(("disputes: ", report.citations.get(key, key)))
     elif s.suggest:
         for key in s.suggest:
-            rows.append(("cite: ", report.citations.get(key, key)))
+            caveat = f" [review: {s.verdicts[key][0]}]" if key in s.verdicts else ""
+            rows.append(("cite: ", report.citations.get(key, key) + caveat))
     for u in s.unresolved:
         rows.append(("unresolved: ", f"{u.marker} ({u.target}): {u.reason}"))
     return rows

@@ -322,11 +322,13 @@ def _blocks(text: str, markdown: bool) -> tuple[list[_Block], list[_Block], int 
         prev_blank = kinds[i] == "blank"
         i += 1
 
-    # plain-text headings: a one-line paragraph that does not read as a sentence
-    if not markdown:
-        for i in range(n):
-            if kinds[i] == "text" and (i + 1 >= n or kinds[i + 1] != "cont") and _looks_like_heading(bodies[i]):
-                kinds[i] = "heading"
+    # plain-text headings: a one-line paragraph that does not read as a sentence;
+    # in Markdown too when it names the reference list ("References", "**Sources**")
+    for i in range(n):
+        if kinds[i] != "text" or (i + 1 < n and kinds[i + 1] == "cont"):
+            continue
+        if (not markdown and _looks_like_heading(bodies[i])) or _heading_text(bodies[i]) in REFERENCE_HEADINGS:
+            kinds[i] = "heading"
 
     # group lines into blocks
     blocks: list[tuple[int, _Block]] = []  # (first line index, block)
@@ -375,8 +377,7 @@ def _blocks(text: str, markdown: bool) -> tuple[list[_Block], list[_Block], int 
         ref_start, ref_end = _trailing_references(blocks, bodies)
     prose = [blk for first, blk in blocks if not (ref_start is not None and ref_start <= first < ref_end)]
     refs = [blk for first, blk in blocks if ref_start is not None and ref_start <= first < ref_end]
-    # in a reference list, a line that does not start a new entry continues the last one
-    return prose, _merge_reference_lines(refs, bodies), ref_line
+    return prose, _split_reference_blocks(refs, bodies), ref_line
 
 
 def _quote_prefix(body: str) -> int:
@@ -404,15 +405,19 @@ def _trailing_references(blocks: list[tuple[int, _Block]], bodies: list[str]) ->
     return best[0], end
 
 
-def _merge_reference_lines(refs: list[_Block], bodies: list[str]) -> list[_Block]:
+def _split_reference_blocks(refs: list[_Block], bodies: list[str]) -> list[_Block]:
+    """One block per reference: a Markdown paragraph of several references,
+    one per line, is split at each line that starts a new one."""
     out: list[_Block] = []
     for blk in refs:
-        first = bodies[blk.segments[0].line - 1]
-        starts_entry = blk.item or _is_ref_like(first) or not out
-        if starts_entry:
-            out.append(blk)
-        else:
-            out[-1].segments.extend(blk.segments)
+        current = _Block(item=blk.item, label=blk.label)
+        for seg in blk.segments:
+            body = bodies[seg.line - 1]
+            if current.segments and (_is_ref_like(body) or _NUMBERED.match(body)):
+                out.append(current)
+                current = _Block()
+            current.segments.append(seg)
+        out.append(current)
     return out
 
 
@@ -435,7 +440,7 @@ _AY_ITEM = re.compile(
 )
 _AY_PAREN = re.compile(r"\(([^()\n]*?(?:1[5-9]|20)\d{2}[a-z]?[^()\n]*?)\)")
 _AY_NARRATIVE = re.compile(
-    r"(" + _NAME + r")((?:\s+et\s+al\.?)|(?:\s+(?:and|&)\s+" + _NAME + r"))?\s*\((" + _YEARS + r")\)"
+    r"(?<![\w'’-])(" + _NAME + r")((?:\s+et\s+al\.?)|(?:\s+(?:and|&)\s+" + _NAME + r"))?\s*\((" + _YEARS + r")\)"
 )
 _ENUM_BEFORE = re.compile(r"(?:^|[:;,]|\band|\bor)\s*$")
 

@@ -357,9 +357,7 @@ def run_query(
             name = name.lstrip("?$")
             if name not in known:
                 listed = ", ".join("?" + v for v in sorted(known)) or "none"
-                raise QueryError(
-                    f"{where}: --param {name}: the query has no variable ?{name} (its variables: {listed})"
-                )
+                raise QueryError(f"{where}: --param {name}: the query has no variable ?{name} (it has {listed})")
             bindings[name] = parse_param(name, value, eg)
     try:
         raw = eg.query(text, bindings)

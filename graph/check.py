@@ -304,7 +304,7 @@ def _resolution(eg: EvidenceGraph, draft: Draft, index: SourceIndex | None) -> R
         index = SourceIndex.from_graph(eg)
     if index is None:
         n = len(draft.sentences)
-        return Resolution(((),) * n, ((),) * n, ())
+        return Resolution(((),) * n, ((),) * n, (), ((),) * n)
     return resolve(draft, index)
 
 

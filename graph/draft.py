@@ -108,6 +108,9 @@ class Sentence:
     plain: str  #: without citation markers and Markdown markup: what is matched to claims
     quote: str  #: the longest stretch of the original text free of citation markers
     citations: tuple[Citation, ...] = ()
+    start: int = 0  #: offset of the sentence in the draft's text
+    end: int = 0  #: offset just after it
+    block: int = 0  #: number of the paragraph or list item it belongs to
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ class Draft:
     sentences: tuple[Sentence, ...]
     references: tuple[Reference, ...]
     reference_line: int | None = None  #: line of the reference-list heading, if any
+    text: str = field(default="", repr=False)  #: the draft as read
 
     @property
     def citations(self) -> list[Citation]:
@@ -165,10 +169,12 @@ def parse_draft(text: str, path: str = "<draft>", *, markdown: bool = True) -> D
     """Split ``text`` into sentences with their citations, and parse its reference list."""
     blocks, ref_blocks, ref_line = _blocks(text, markdown)
     sentences: list[Sentence] = []
-    for block in blocks:
-        sentences.extend(_sentences(text, block))
+    for number, block in enumerate(blocks):
+        sentences.extend(_sentences(text, block, number))
     references = _references(text, ref_blocks)
-    return Draft(path=path, sentences=tuple(sentences), references=tuple(references), reference_line=ref_line)
+    return Draft(
+        path=path, sentences=tuple(sentences), references=tuple(references), reference_line=ref_line, text=text
+    )
 
 
 # --- blocks --------------------------------------------------------------------------
@@ -672,7 +678,7 @@ def _clean(s: str) -> str:
     return s.strip()
 
 
-def _sentences(text: str, block: _Block) -> list[Sentence]:
+def _sentences(text: str, block: _Block, number: int = 0) -> list[Sentence]:
     s, origin, lines = _block_text(text, block)
     found = _find_citations(s, lambda pos: lines[pos] if pos < len(lines) else lines[-1])
     out = []
@@ -705,6 +711,9 @@ def _sentences(text: str, block: _Block) -> list[Sentence]:
                 plain=plain,
                 quote=quote,
                 citations=tuple(f.citation for f in mine),
+                start=origin[a],
+                end=origin[b - 1] + 1,
+                block=number,
             )
         )
     return out
@@ -910,6 +919,8 @@ class Resolution:
     unresolved: tuple[tuple[Unresolved, ...], ...]
     #: per reference (same order as ``draft.references``): its bib key or None
     reference_keys: tuple[str | None, ...]
+    #: per sentence: the citations that count (a tentative narrative one only if it resolved)
+    counted: tuple[tuple[Citation, ...], ...] = ()
 
     @property
     def all_unresolved(self) -> list[Unresolved]:
@@ -928,20 +939,27 @@ def resolve(draft: Draft, index: SourceIndex) -> Resolution:
     by_label = {r.label: (r, k) for r, k in zip(draft.references, ref_keys)}
     cited: list[tuple[str, ...]] = []
     unresolved: list[tuple[Unresolved, ...]] = []
+    counted: list[tuple[Citation, ...]] = []
     for sentence in draft.sentences:
         keys: list[str] = []
         bad: list[Unresolved] = []
+        real: list[Citation] = []
         for c in sentence.citations:
+            found = False
             for target in c.targets:
                 key, reason = _resolve_one(c, target, draft, index, by_label, ref_keys)
                 if key:
+                    found = True
                     if key not in keys:
                         keys.append(key)
                 elif not c.tentative:
                     bad.append(Unresolved(c.line, c.marker, target, reason))
+            if found or not c.tentative:
+                real.append(c)
         cited.append(tuple(keys))
         unresolved.append(tuple(bad))
-    return Resolution(tuple(cited), tuple(unresolved), ref_keys)
+        counted.append(tuple(real))
+    return Resolution(tuple(cited), tuple(unresolved), ref_keys, tuple(counted))
 
 
 def _resolve_one(c: Citation, target: str, draft: Draft, index: SourceIndex, by_label, ref_keys):

@@ -25,6 +25,9 @@ COMMANDS: dict[str, str] = {
     "query": "graph.cli.query:query",
     "export": "graph.cli.query:export",
     "impact": "graph.cli.query:impact",
+    "html": "graph.cli.html:html",
+    "check": "graph.cli.check:check",
+    "extract": "graph.cli.check:extract",
 }
 
 

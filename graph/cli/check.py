@@ -1,0 +1,162 @@
+"""Draft commands: ``check`` a writer's draft, ``extract`` statements from an article."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ._common import corpus_options, echo_json, load_graph, output_option, write_output
+
+STYLE_CHOICES = ("vancouver", "apa", "plain")
+
+
+def _text_option(func):
+    return click.option(
+        "--markdown/--plain-text",
+        "markdown",
+        default=None,
+        help="Read the file as Markdown (soft-wrapped paragraphs) or as plain text (a line per paragraph, "
+        "short unpunctuated lines are headings). Default: Markdown for .md/.markdown/.qmd/.rmd, else plain text.",
+    )(func)
+
+
+def _warn_unresolved(path, unresolved) -> None:
+    for u in unresolved:
+        click.echo(f"{path}:{u.line}: citation {u.marker} ({u.target}) cannot be resolved: {u.reason}", err=True)
+
+
+@click.command()
+@corpus_options
+@click.argument("draft", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="table: for a terminal; json: for programs; md: a Markdown report.",
+)
+@click.option(
+    "--style",
+    type=click.Choice(STYLE_CHOICES),
+    default="vancouver",
+    show_default=True,
+    help="Citation style of suggested and cited sources.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 if any sentence is miscited or unsourced (for docs CI).")
+@_text_option
+@output_option()
+def check(claims, sources, draft, fmt, style, strict, markdown, output):
+    """Check a writer's draft against the graph, sentence by sentence.
+
+    DRAFT is Markdown or plain text. Headings, code, front matter and the
+    reference list are skipped; every other sentence is matched to a known
+    claim (the ranking of `evg sources`, gated by a tuned similarity
+    threshold) and gets one status:
+
+    \b
+      ✓ supported  it cites a source that supports the claim
+      ✗ miscited   it cites sources, but none supports the claim, or one
+                   was reviewed as misattributed or not supported for it
+      ! unsourced  it cites nothing, though the claim is a known one
+      ± contested  some source disputes the claim (both sides listed)
+      · unmatched  it matches no known claim
+
+    Citations recognised: pandoc [@key], [@a; @b], [see @key, p. 3];
+    numeric [1], [1,2], [1-3], (1); superscript digits glued after
+    punctuation ("...required.1"); author-year (Fairclough et al., 2006)
+    and Fairclough et al. (2006). Numbers resolve through the draft's
+    reference list (a "References" section, or a trailing list of
+    references), each reference matched to sources.bib by DOI, else by
+    first author, year and title or journal. Citations that cannot be
+    resolved are reported with their line on standard error.
+
+    Exit status: 0, or 1 with --strict when a sentence is miscited or
+    unsourced; 2 for an unusable draft (missing, empty, binary).
+
+    \b
+    Examples:
+      evg check draft.md
+      evg check draft.md --format md --style apa -o check-report.md
+      evg check docs/article.md --strict      # in CI
+    """
+    from ..check import check_draft, render_markdown, render_table
+    from ..draft import read_draft
+
+    parsed = read_draft(draft, markdown=markdown)
+    eg = load_graph(claims, sources)
+    report = check_draft(eg, parsed, style=style)
+    if fmt == "json":
+        if output is None:
+            echo_json(report.to_dict())
+        else:
+            import json
+
+            write_output(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
+    elif fmt == "md":
+        write_output(render_markdown(report), output)
+    else:
+        write_output(render_table(report, width=100 if output else None), output)
+    if fmt == "json" or output is not None:  # the table and Markdown on screen already list them
+        _warn_unresolved(draft, report.unresolved)
+    if strict and report.failing:
+        bad = sum(1 for s in report.sentences if s.status in ("miscited", "unsourced"))
+        click.echo(f"{draft}: {bad} sentence(s) miscited or unsourced (--strict)", err=True)
+        sys.exit(1)
+
+
+@click.command()
+@corpus_options
+@click.argument("article", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--article-id",
+    metavar="SLUG",
+    help="The article's slug, as in article:<slug> (default: the file name without its suffix).",
+)
+@click.option("--format", "fmt", type=click.Choice(["ttl", "json"]), default="ttl", show_default=True)
+@_text_option
+@output_option()
+def extract(claims, sources, article, article_id, fmt, markdown, output):
+    """Draft Statements from an article's cited sentences, for a curator.
+
+    Every sentence of ARTICLE that cites something becomes an ev:Statement:
+    its verbatim quote (oa:exact), ev:stance ev:Asserts, and each cited
+    source as cito:citesAsEvidence. Numbered citations ([1], (1), or digits
+    glued after punctuation as in "...required.1") resolve through the
+    article's reference list to sources.bib entries. The statement's claim
+    is the known claim the sentence matches; otherwise a claim:todo-... node
+    is proposed for the curator to word. Comments give the line, the marker
+    and the claims that came close. Review, merge into claims.ttl, then run
+    `evg fmt` and `evg validate`.
+
+    \b
+    Examples:
+      evg extract ../shared/articles/itbs-compression-not-friction.txt -o draft-statements.ttl
+      evg extract article.txt --article-id my-article --format json
+    """
+    from ..draft import read_draft
+    from ..extract import extract_statements
+
+    parsed = read_draft(article, markdown=markdown)
+    slug = article_id or article.stem
+    eg = load_graph(claims, sources)
+    result = extract_statements(eg, parsed, slug)
+    if fmt == "json":
+        import json
+
+        write_output(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        write_output(result.to_turtle(), output)
+    _warn_unresolved(article, result.unresolved)
+    for r in result.references:
+        if r.key is None:
+            click.echo(f"{article}:{r.line}: reference [{r.label}] matches no entry in sources.bib", err=True)
+    new = sum(1 for s in result.statements if s.new_claim)
+    click.echo(
+        f"{len(result.statements)} statement(s) from {len(result.references)} reference(s): "
+        f"{len(result.statements) - new} matched to known claims, {new} new; "
+        f"{len(result.unresolved)} unresolved citation(s)",
+        err=True,
+    )

@@ -42,7 +42,8 @@ def nanopub_dataset(eg, options: ExportOptions):
     creator = URIRef(options.creator)
     created = None
     if options.created:
-        created = Literal(options.created, datatype=XSD.dateTime if "T" in options.created else XSD.date)
+        kind = XSD.dateTime if "T" in options.created else XSD.date
+        created = Literal(options.created, datatype=kind, normalize=False)  # as given, "Z" kept
     for claim in sorted(eg.claim_iris):
         slug = local_name(claim, CLAIM) or str(claim)
         this = NANOPUB[slug]

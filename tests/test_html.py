@@ -1,0 +1,383 @@
+"""The HTML evidence graph without a browser: what the page holds (exact
+nodes, edges and details), selections, layout, escaping, and ``evg html``.
+
+The browser tests are in test_html_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+
+import graph
+from graph.cli import cli
+from graph.errors import NotFoundError
+from graph.html import build_html, build_view, layout, write_html
+from graph.html._render import script_json
+from graph.html._view import _query
+
+from .conftest import DATA
+
+XSS = DATA / "xss"
+XSS_ARGS = ["--sources", str(XSS / "xss-sources.bib"), "--claims", str(XSS / "xss-claims.ttl")]
+
+
+@pytest.fixture(scope="module")
+def xss():
+    return graph.load(claims=XSS / "xss-claims.ttl", sources=XSS / "xss-sources.bib")
+
+
+def _edges(view) -> set[tuple[str, str, str, bool]]:
+    return {(e.source, e.target, e.kind, e.dashed) for e in view.edges}
+
+
+def _embedded(html: str, element_id: str):
+    m = re.search(rf'<script type="application/json" id="{element_id}">(.*?)</script>', html, flags=re.S)
+    return json.loads(m.group(1))
+
+
+# --- the view: exact content on the hostile fixture ------------------------------------
+
+
+def test_fixture_nodes_are_exactly_the_claims_sources_articles_and_topics(xss):
+    view = build_view(xss)
+    assert sorted((n.id, n.kind, n.group) for n in view.nodes) == [
+        ("article:hostile", "article", "article"),
+        ("claim:img-label", "claim", "claim-no-source"),  # its only citation is misattributed
+        ("claim:script-label", "claim", "claim-contested"),
+        ("claim:uncited", "claim", "claim-no-source"),
+        ("concept:fat-pad", "topic", "topic"),
+        ("concept:payload", "topic", "topic"),
+        ("source:evil2020", "source", "source"),
+        ("source:plain2019", "source", "source"),
+    ]
+
+
+def test_fixture_edges_carry_kind_stance_and_doubt(xss):
+    assert _edges(build_view(xss)) == {
+        ("source:evil2020", "claim:img-label", "supports", True),  # review verdict: misattributed
+        ("source:plain2019", "claim:script-label", "disputes", False),
+        ("article:hostile", "claim:img-label", "states", False),
+        ("article:hostile", "claim:uncited", "states", False),
+        ("article:hostile", "claim:script-label", "rejects", False),
+        ("claim:img-label", "concept:fat-pad", "about", False),
+        ("claim:img-label", "concept:payload", "about", False),
+        ("claim:script-label", "concept:fat-pad", "about", False),
+        ("claim:uncited", "concept:fat-pad", "about", False),
+        ("claim:img-label", "claim:script-label", "contradicts", False),
+    }
+
+
+def test_fixture_counts(xss):
+    assert build_view(xss).counts() == {
+        "nodes": 8,
+        "edges": 10,
+        "claim": 3,
+        "source": 2,
+        "article": 1,
+        "topic": 2,
+        "supports": 1,
+        "disputes": 1,
+        "states": 2,
+        "reports": 0,
+        "rejects": 1,
+        "about": 4,
+        "contradicts": 1,
+    }
+
+
+def test_source_label_is_first_author_and_year(xss):
+    view = build_view(xss)
+    assert {n.id: n.label for n in view.nodes if n.kind == "source"} == {
+        "source:evil2020": "Evil 2020",
+        "source:plain2019": "Plain 2019",
+    }
+
+
+def test_claim_details_name_the_doubtful_citation_with_its_verdict(xss):
+    d = build_view(xss).details["claim:img-label"]
+    assert d["supports"] == [
+        {
+            "source": "source:evil2020",
+            "key": "evil2020",
+            "verdict": "misattributed",
+            "review": "<img src=x onerror=\"window.__xss = 'review'\"> The study measured something else.",
+            "doubtful": True,
+        }
+    ]
+    assert d["statements"] == [
+        {
+            "article": "article:hostile",
+            "title": "</script><script>window.__xss = 'article title'</script> & friends",
+            "stance": "asserts",
+            "quote": "</script><img src=x onerror=\"window.__xss = 'quote'\"> said\u2028so\u2029there",
+            "cited": ["evil2020"],
+        }
+    ]
+    assert d["contradicts"] == ["claim:script-label"]
+    assert d["topics"] == ["concept:fat-pad", "concept:payload"]
+
+
+def test_source_details_list_claims_supported_and_disputed(xss):
+    details = build_view(xss).details
+    evil, plain = details["source:evil2020"], details["source:plain2019"]
+    assert (evil["supports"], evil["disputes"], evil["doubtful"]) == (["claim:img-label"], [], ["claim:img-label"])
+    assert (plain["supports"], plain["disputes"], plain["doubtful"]) == ([], ["claim:script-label"], [])
+    assert (evil["doi"], evil["design"], evil["rank"]) == ("10.9999/evil.2020.1", "cohort study", 5)
+    assert evil["citation"].startswith("Evil E, Other O. <img src=x onerror=alert(1)> and </script>")
+    assert plain["citation"] == "Plain P. A plain fictional study. Journal of Invented Results. 2019."
+
+
+def test_sources_are_sized_by_the_claims_they_back(xss):
+    sizes = {n.id: n.size for n in build_view(xss).nodes if n.kind == "source"}
+    assert sizes == {"source:evil2020": 21.0, "source:plain2019": 21.0}
+
+
+# --- the view on the bundled corpus: agrees with the core API ---------------------------
+
+
+def test_corpus_view_matches_the_graph(eg):
+    view = build_view(eg)
+    kinds = Counter(n.kind for n in view.nodes)
+    summaries = eg.claim_summaries()
+    topics = {str(r["topic"]) for r in eg.select(_query("claim-topics"))}
+    assert kinds == {
+        "claim": len(summaries),
+        "source": len(eg.source_keys),
+        "article": len(eg.article_iris),
+        "topic": len(topics),
+    }
+    edges = Counter(e.kind for e in view.edges)
+    assert edges["supports"] == sum(len(s.supported_by) for s in summaries) + sum(
+        1 for c in eg.claims() for r in c.supported_by if r.key not in eg.summary(c.iri).supported_by
+    )
+    assert edges["disputes"] == sum(len(s.disputed_by) for s in summaries)
+    statuses = Counter(n.group.removeprefix("claim-") for n in view.nodes if n.kind == "claim")
+    assert statuses == Counter(s.status for s in summaries)
+
+
+def test_corpus_doubtful_citations_are_the_reviewed_ones_not_supported(eg):
+    view = build_view(eg)
+    dashed = {(e.source.removeprefix("source:"), e.target) for e in view.edges if e.dashed}
+    expected = {
+        (r.key, "claim:" + c.slug)
+        for c in eg.claims()
+        for r in (*c.supported_by, *c.disputed_by)
+        if r.verdict is not None and r.verdict != "supported"
+    }
+    assert dashed == expected
+    assert dashed  # the corpus has reviewed citations that do not hold
+
+
+# --- selections --------------------------------------------------------------------------
+
+
+def test_focus_on_a_source_keeps_its_claims(xss):
+    view = build_view(xss, focus="evil2020")
+    assert sorted(n.id for n in view.nodes) == ["claim:img-label", "source:evil2020"]
+    assert _edges(view) == {("source:evil2020", "claim:img-label", "supports", True)}
+    assert view.scope == "1 hop around source:evil2020"
+
+
+def test_focus_depth_two_walks_through_claims_not_articles_or_topics(xss):
+    view = build_view(xss, focus="evil2020", depth=2)
+    # two hops: the claim's article, topics and the claim it contradicts; the
+    # article and topics are reached but not walked through (uncited stays out).
+    assert sorted(n.id for n in view.nodes) == [
+        "article:hostile",
+        "claim:img-label",
+        "claim:script-label",
+        "concept:fat-pad",
+        "concept:payload",
+        "source:evil2020",
+    ]
+
+
+def test_focus_on_a_claim_by_slug(xss):
+    view = build_view(xss, focus="claim:script-label")
+    assert sorted(n.id for n in view.nodes) == [
+        "article:hostile",
+        "claim:img-label",
+        "claim:script-label",
+        "concept:fat-pad",
+        "source:plain2019",
+    ]
+    assert ("claim:img-label", "claim:script-label", "contradicts", False) in _edges(view)
+
+
+def test_topic_selection(xss):
+    view = build_view(xss, topic="payload")
+    assert sorted(n.id for n in view.nodes if n.kind == "claim") == ["claim:img-label"]
+    assert view.scope == "topic payload"
+
+
+def test_topic_selection_includes_narrower_topics(eg):
+    broad = build_view(eg, topic="rehabilitation")
+    narrow = build_view(eg, topic="foam-rolling")  # foam rolling < soft-tissue therapy < rehabilitation
+    broad_claims = {n.id for n in broad.nodes if n.kind == "claim"}
+    narrow_claims = {n.id for n in narrow.nodes if n.kind == "claim"}
+    assert narrow_claims and narrow_claims < broad_claims
+
+
+def test_article_selection_keeps_only_that_article(eg):
+    slug = "it-band-foam-rolling"
+    view = build_view(eg, article=slug)
+    assert [n.id for n in view.nodes if n.kind == "article"] == [f"article:{slug}"]
+    stated = {"claim:" + c.slug for c in eg.claims() if any(s.article.endswith("/" + slug) for s in c.stated_in)}
+    assert {n.id for n in view.nodes if n.kind == "claim"} == stated
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"focus": "evil202"}, "no claim or source named 'evil202'; did you mean: evil2020?"),
+        ({"topic": "fat-pads"}, "no topic named 'fat-pads'; did you mean: fat-pad?"),
+        ({"article": "hostil"}, "no article named 'hostil'; did you mean: hostile?"),
+    ],
+)
+def test_unknown_names_raise_with_suggestions(xss, kwargs, message):
+    with pytest.raises(NotFoundError) as info:
+        build_view(xss, **kwargs)
+    assert str(info.value) == message
+
+
+# --- layout ---------------------------------------------------------------------------------
+
+
+def test_layout_places_articles_left_sources_right_and_no_two_nodes_together(eg):
+    view = build_view(eg)
+    layout(view)
+    xs = {kind: [n.x for n in view.nodes if n.kind == kind] for kind in ("claim", "source", "article", "topic")}
+    assert max(xs["article"]) < min(xs["claim"] + xs["topic"])
+    assert min(xs["source"]) > max(xs["claim"] + xs["topic"])
+    spots = Counter((round(n.x), round(n.y)) for n in view.nodes)
+    assert spots.most_common(1)[0][1] == 1
+
+
+def test_layout_is_deterministic(eg):
+    a, b = build_view(eg), build_view(eg)
+    layout(a)
+    layout(b)
+    assert [(n.id, n.x, n.y) for n in a.nodes] == [(n.id, n.x, n.y) for n in b.nodes]
+
+
+def test_each_claim_is_grouped_under_one_of_its_topics(eg):
+    view = build_view(eg)
+    layout(view)
+    topics = {(e.source, e.target) for e in view.edges if e.kind == "about"}
+    assert view.topic_of
+    assert all((claim, topic) in topics for claim, topic in view.topic_of.items())
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def test_page_embeds_exactly_the_view(xss):
+    html, view = build_html(xss)
+    nodes, edges, data = _embedded(html, "evg-nodes"), _embedded(html, "evg-edges"), _embedded(html, "evg-data")
+    assert [n["id"] for n in nodes] == [n.id for n in view.nodes]
+    assert [(e["from"], e["to"], e["kind"], e.get("dashed", False)) for e in edges] == [
+        (e.source, e.target, e.kind, e.dashed) for e in view.edges
+    ]
+    assert data["counts"] == view.counts()
+    assert data["details"] == view.details
+
+
+def test_page_has_no_raw_markup_from_the_data(xss):
+    html, _ = build_html(xss)
+    assert "<img" not in html
+    assert "onerror=alert(1)" in html  # present, but only inside escaped JSON
+    assert html.count("</script>") == 5  # three JSON blocks, vis-network, the page script
+    assert html.count("<script") == 5
+    assert "\u2028" not in html and "\u2029" not in html
+
+
+def test_page_loads_nothing_from_the_network(eg):
+    html, _ = build_html(eg)
+    assert re.findall(r"""(?:src|href)=["']?(?:https?:)?//""", html, flags=re.I) == []
+    assert "@import" not in html
+    assert re.findall(r"""url\((?!["']?data:)""", html) == []  # only data: URLs in styles
+    assert "sourceMappingURL" not in html
+    assert "default-src 'none'" in html  # and a Content-Security-Policy forbids it anyway
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("</script><script>", '"\\u003c/script\\u003e\\u003cscript\\u003e"'),
+        ("a & b", '"a \\u0026 b"'),
+        ("line\u2028para\u2029", '"line\\u2028para\\u2029"'),
+        ("<!--", '"\\u003c!--"'),
+        ("é", '"é"'),
+    ],
+)
+def test_script_json_escapes(text, expected):
+    assert script_json(text) == expected
+    assert json.loads(script_json(text)) == text
+
+
+@pytest.mark.parametrize("name", ["articles", "claim-topics", "contradictions", "narrower-topics", "sources"])
+def test_html_queries_start_with_a_comment_and_run(xss, name):
+    text = _query(name)
+    assert text.startswith("# ")
+    rows = xss.select(text)
+    expected = {"articles": 1, "claim-topics": 4, "contradictions": 1, "narrower-topics": None, "sources": 2}[name]
+    if expected is not None:
+        assert len(rows) == expected
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_evg_html_writes_the_page_and_prints_its_path(tmp_path):
+    out = tmp_path / "sub" / "graph.html"
+    result = CliRunner().invoke(cli, ["html", *XSS_ARGS, "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}\n"
+    assert result.stderr == "3 claims, 2 sources, 1 articles, 2 topics; 10 links (whole graph)\n"
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_evg_html_default_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["html", *XSS_ARGS], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "build/evidence-graph.html\n"
+    assert (tmp_path / "build" / "evidence-graph.html").is_file()
+
+
+def test_evg_html_selection_summary(tmp_path):
+    out = tmp_path / "g.html"
+    args = ["html", *XSS_ARGS, "-o", str(out), "--focus", "evil2020", "--depth", "2"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "2 claims, 1 sources, 1 articles, 2 topics; 7 links (2 hops around source:evil2020)\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--focus", "nobody"], 1, "evg: error: no claim or source named 'nobody'\n"),
+        (["--topic", "fatpad"], 1, "evg: error: no topic named 'fatpad'; did you mean: fat-pad?\n"),
+        (["--claims", "missing.ttl"], 2, "evg: error: missing.ttl: no such file or folder\n"),
+    ],
+)
+def test_evg_html_errors_are_one_line_and_write_nothing(tmp_path, capsys, monkeypatch, args, code, message):
+    from graph.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        main(["html", *XSS_ARGS, "-o", "g.html", *args])
+    out, err = capsys.readouterr()
+    assert (info.value.code, out, err) == (code, "", message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_html_result(xss, tmp_path):
+    result = write_html(xss, tmp_path / "x.html", topic="fat-pad")
+    assert result.summary() == "3 claims, 2 sources, 1 articles, 2 topics; 10 links (topic fat-pad)"
+    assert result.bytes == (tmp_path / "x.html").stat().st_size

@@ -20,8 +20,11 @@ How a text becomes terms (the same for claims and for queries):
 
 A claim is its wording plus, at weight :data:`TOPIC_WEIGHT`, the labels of
 its topics. Scores are BM25 (``k1`` = 1.2, ``b`` = 0.75, idf =
-ln(1 + (N - df + 0.5) / (df + 0.5))), computed through an inverted index: a
-query touches only the claims that share a term with it.
+ln(1 + (N - df + 0.5) / (df + 0.5))), computed through an inverted index
+whose postings hold each claim's precomputed weight: a query touches only the
+claims that share a term with it, rarest term first, and on very large
+indexes stops opening new candidates once :data:`OPEN_LIMIT` claims have a
+score (see there).
 
 **Score scale.** A raw score is a sum over the query's terms that the claim
 contains; each adds about its idf (higher for rarer terms), more for a short
@@ -35,6 +38,7 @@ length, scores about 1.0; one sharing a single common word scores near 0.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import unicodedata
@@ -42,6 +46,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from itertools import filterfalse, islice, repeat
+from operator import add, itemgetter
 
 __all__ = [
     "TOPIC_WEIGHT",
@@ -58,10 +64,13 @@ TOPIC_WEIGHT = 0.3
 #: BM25 parameters.
 K1 = 1.2
 B = 0.75
-#: A query term found in more claims than this share of the index only adds to
-#: claims that already matched a rarer term (keeps queries fast on big indexes).
-COMMON_SHARE = 0.05
-COMMON_MIN = 2000
+#: Query evaluation is term at a time, rarest term first ("continue" strategy,
+#: Moffat and Zobel 1996): a term may open new candidate claims only while
+#: the candidates number at most OPEN_LIMIT; after that the candidates are cut
+#: to the RERANK_LIMIT best so far, and the remaining (common) terms only
+#: re-rank them. Indexes of up to OPEN_LIMIT claims are ranked exactly.
+OPEN_LIMIT = 4_000
+RERANK_LIMIT = 1_000
 
 _STOP = frozenset(
     """
@@ -94,8 +103,10 @@ _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 
 
 def _fold(text: str) -> str:
-    text = text.replace("°", " degrees ").replace("%", " percent ").replace("‰", " per mille ")
-    text = _POSSESSIVE.sub(r"\1", text.replace("ß", "ss"))
+    text = _POSSESSIVE.sub(r"\1", text.replace("%", " percent "))
+    if text.isascii():
+        return text.lower()
+    text = text.replace("°", " degrees ").replace("‰", " per mille ").replace("ß", "ss")
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
@@ -106,6 +117,8 @@ def number_words_to_digits(words: list[str]) -> list[str]:
     "and" inside a run ("nine hundred and fifty") is absorbed; digits with
     thousands separators lose them (``9,000`` -> ``9000``).
     """
+    if _NUMBER_WORDS.keys().isdisjoint(words) and not any("," in w for w in words):
+        return words
     out: list[str] = []
     i, n = 0, len(words)
     while i < n:
@@ -236,11 +249,14 @@ class SearchIndex:
         counts: list[dict[str, float]] = []
         lengths: list[float] = []
         df: Counter = Counter()
+        extra_cache: dict[str, list[str]] = {}  # topic labels repeat across claims
         for doc_id, text, extras in docs:
             tf: dict[str, float] = dict(Counter(self.analyzer.terms(text)))
             extra_terms = set()
             for extra in extras:
-                extra_terms.update(self.analyzer.terms(extra))
+                if extra not in extra_cache:
+                    extra_cache[extra] = self.analyzer.terms(extra)
+                extra_terms.update(extra_cache[extra])
             for term in extra_terms:
                 tf[term] = tf.get(term, 0.0) + TOPIC_WEIGHT
             self.ids.append(doc_id)
@@ -256,8 +272,8 @@ class SearchIndex:
             norm = K1 * (1 - B + B * dl / avgdl) if avgdl else K1
             for term, f in tf.items():
                 self.postings[term][number] = self.idf[term] * f * (K1 + 1) / (f + norm)
-        self.postings = dict(self.postings)
-        self._common = max(COMMON_MIN, int(COMMON_SHARE * self.n))
+        # Strongest weight first, so a huge posting can be opened in part.
+        self.postings = {t: dict(sorted(p.items(), key=itemgetter(1), reverse=True)) for t, p in self.postings.items()}
         self._unseen_idf = math.log(1 + (self.n + 0.5) / 0.5)
 
     def __len__(self) -> int:
@@ -276,19 +292,34 @@ class SearchIndex:
         Documents sharing no term with the query are never returned."""
         terms = self.query_terms(text)
         scores: dict[int, float] = {}
+        opening = True
+
+        def add_weights(keys, posting):
+            # The loop runs inside map/zip/dict.update (C), not as bytecode.
+            scores.update(zip(keys, map(add, map(scores.get, keys, repeat(0.0)), map(posting.__getitem__, keys))))
+
         for term in sorted((t for t in terms if t in self.postings), key=lambda t: len(self.postings[t])):
             posting = self.postings[term]
-            if scores and len(posting) > self._common:
-                for number in scores:  # a very common term only re-ranks
-                    scores[number] += posting.get(number, 0.0)
+            room = OPEN_LIMIT - len(scores) if opening else 0
+            if room >= len(posting):
+                add_weights(posting.keys(), posting)
                 continue
-            for number, weight in posting.items():
-                scores[number] = scores.get(number, 0.0) + weight
+            if len(posting) < len(scores):  # re-rank the candidates so far
+                add_weights(list(filter(scores.__contains__, posting)), posting)
+            else:
+                add_weights(list(filter(posting.__contains__, scores)), posting)
+            if opening:  # postings are ordered by weight: open the strongest new ones
+                add_weights(list(islice(filterfalse(scores.__contains__, posting), max(room, 0))), posting)
+                opening = False
+                if len(scores) > RERANK_LIMIT:
+                    cut = sorted(scores.values(), reverse=True)[RERANK_LIMIT - 1]
+                    kept = {n: v for n, v in scores.items() if v >= cut}
+                    scores.clear()
+                    scores.update(kept)
         if not scores or limit <= 0:
             return []
-        import heapq
-
-        best = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], self.ids[kv[0]]))
+        best = heapq.nlargest(limit, scores.items(), key=itemgetter(1))
+        best.sort(key=lambda kv: (-kv[1], self.ids[kv[0]]))  # ties by id
         bound = self.bound(terms) or 1.0
         return [SearchHit(self.ids[n], s, min(1.0, s / bound)) for n, s in best]
 

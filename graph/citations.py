@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-__all__ = ["STYLES", "check_style", "format_citation", "format_entry"]
+__all__ = ["STYLES", "check_style", "format_citation", "format_entry", "short_label"]
 
 #: The styles the CLI offers.
 STYLES = ("vancouver", "apa", "plain")
@@ -43,3 +43,20 @@ def format_citation(eg, key: str, style: str = "vancouver", backend: str = "text
     """The source ``key`` of graph ``eg`` as a reference in ``style`` (plain
     text by default). Unknown keys raise :class:`graph.errors.NotFoundError`."""
     return format_entry(eg.bib_entry(key), style, backend)
+
+
+def short_label(entry, key: str = "") -> str:
+    """``Noehren 2007``: the first author's family name and the year, with a
+    key's trailing letter kept (``smith2010b`` -> ``Smith 2010b``)."""
+    import re
+
+    from .styles import decoded_entry, names
+
+    e = decoded_entry(entry)
+    people = names(e, "author") or names(e, "editor")
+    who = people[0].family if people else (e.fields.get("title", key) or key)
+    year = e.fields.get("year", "")
+    m = re.search(r"\d{4}([a-z])$", key)
+    if m and year:
+        year += m.group(1)
+    return f"{who} {year}".strip()

@@ -156,6 +156,13 @@ def read_draft(path: str | Path, *, markdown: bool | None = None) -> Draft:
     from .paths import read_text
 
     p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(8192)
+    except OSError:
+        head = b""  # read_text says what is wrong
+    if b"\x00" in head:
+        raise InputError(p, "is a binary file, not a Markdown or plain-text draft")
     text = read_text(p)
     if markdown is None:
         markdown = p.suffix.lower() in MARKDOWN_SUFFIXES
@@ -642,6 +649,13 @@ def _sentence_spans(s: str, found: list[_Found]) -> list[tuple[int, int]]:
         end = m.end()
         while end in starts_at and not starts_at[end].prose:  # "required.1", "pain.[2]"
             end = starts_at[end].end
+        while True:  # "pain. [2]": a marker after the full stop still belongs to this sentence
+            j = end
+            while j < len(s) and s[j].isspace():
+                j += 1
+            if j == end or j not in starts_at or starts_at[j].prose:
+                break
+            end = starts_at[j].end
         if end < len(s) and not s[end].isspace():
             continue
         nxt = s[end:].lstrip()

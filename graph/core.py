@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -11,12 +12,13 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from .errors import NotFoundError
-from .namespaces import ARTICLE, CITO, CLAIM, DCTERMS, EV, RDF, RDFS, SOURCE, local_name
+from .namespaces import ARTICLE, CITO, CLAIM, DCTERMS, RDFS, SOURCE, local_name
 
 __all__ = ["LOW_RANK_MAX", "ClaimSummary", "EvidenceGraph", "SupportStatus"]
 
 _PREFIXES = """
 PREFIX cito: <http://purl.org/spar/cito/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -39,6 +41,8 @@ SELECT DISTINCT ?claim ?source WHERE {
 _Q_ARTICLES = (
     _PREFIXES + "SELECT DISTINCT ?claim ?article WHERE { ?s a ev:Statement ; ev:claim ?claim ; oa:hasSource ?article }"
 )
+
+_NOT_IRI = re.compile(r'[\s<>"{}|^`\\]')
 
 #: Study designs ranked this low or lower are "low-rank evidence"
 #: (models, opinion, cadaver and bench studies).
@@ -89,30 +93,44 @@ class ClaimSummary:
 class EvidenceGraph:
     """One merged RDF graph of sources, articles, claims and statements.
 
-    Build it with :func:`graph.load`. ``rdf`` is the rdflib graph; the methods
+    Build it with :func:`graph.load`. ``backend`` is the store (rdflib or
+    Oxigraph, see :mod:`graph.store`); ``rdf`` is an rdflib graph of the same
+    triples (built on first use when the store is Oxigraph). The methods
     answer the questions that the CLI, the HTML view and the checks share.
     """
 
-    def __init__(self, rdf: Graph, *, claims_files=(), sources_file: Path | None = None):
-        self.rdf = rdf
+    def __init__(self, rdf: Graph | None = None, *, backend=None, claims_files=(), sources_file: Path | None = None):
+        if backend is None:
+            from .store import RdflibBackend
+
+            backend = RdflibBackend(rdf if rdf is not None else Graph())
+        self.backend = backend
         self.claims_files = tuple(Path(p) for p in claims_files)
         self.sources_file = Path(sources_file) if sources_file else None
 
+    @property
+    def rdf(self) -> Graph:
+        """The rdflib graph (for rdflib-only features; prefer :meth:`select`)."""
+        return self.backend.rdf
+
     def __len__(self) -> int:
-        return len(self.rdf)
+        return len(self.backend)
 
     def __repr__(self) -> str:
         return (
-            f"<EvidenceGraph {len(self.rdf)} triples, {len(self.claim_iris)} claims, {len(self.source_keys)} sources>"
+            f"<EvidenceGraph {len(self)} triples, {len(self.claim_iris)} claims, {len(self.source_keys)} sources,"
+            f" {self.backend.name} store>"
         )
 
     # --- querying ------------------------------------------------------------
 
     def select(self, query: str, bindings: dict | None = None) -> list[dict]:
         """Run a SPARQL SELECT; rows are dicts of variable name -> RDF term (or None)."""
-        result = self.rdf.query(query, initBindings=bindings or {})
-        names = [str(v) for v in result.vars]
-        return [dict(zip(names, row)) for row in result]
+        return self.backend.select(query, bindings)
+
+    def ask(self, query: str, bindings: dict | None = None) -> bool:
+        """Run a SPARQL ASK."""
+        return self.backend.ask(query, bindings)
 
     def query(self, query: str, bindings: dict | None = None):
         """Run any SPARQL query form with variables pre-bound; returns an rdflib
@@ -121,36 +139,44 @@ class EvidenceGraph:
         :func:`graph.sparql.run_query`, which refuses updates and SERVICE."""
         from .namespaces import PREFIXES
 
-        return self.rdf.query(query, initNs=PREFIXES, initBindings=bindings or {})
+        return self.backend.query(query, PREFIXES, bindings)
 
     # --- identities ----------------------------------------------------------
 
     @cached_property
     def claim_iris(self) -> tuple[URIRef, ...]:
-        return tuple(sorted(s for s in self.rdf.subjects(RDF.type, EV.Claim) if isinstance(s, URIRef)))
+        rows = self.select(_PREFIXES + "SELECT DISTINCT ?c WHERE { ?c a ev:Claim }")
+        return tuple(sorted(r["c"] for r in rows if isinstance(r["c"], URIRef)))
 
     @cached_property
     def source_keys(self) -> tuple[str, ...]:
         """Every bib key, sorted."""
-        return tuple(sorted(str(k) for k in self.rdf.objects(None, DCTERMS.identifier) if self._is_source_key(k)))
-
-    def _is_source_key(self, key) -> bool:
-        return isinstance(key, Literal) and (SOURCE[str(key)], EV.entryType, None) in self.rdf
+        rows = self.select(_PREFIXES + "SELECT DISTINCT ?s ?k WHERE { ?s ev:entryType ?t ; dcterms:identifier ?k }")
+        keys = {str(r["k"]) for r in rows if isinstance(r["k"], Literal) and r["s"] == SOURCE[str(r["k"])]}
+        return tuple(sorted(keys))
 
     @cached_property
     def article_iris(self) -> tuple[URIRef, ...]:
         from .namespaces import FABIO
 
-        return tuple(sorted(s for s in self.rdf.subjects(RDF.type, FABIO.WebArticle) if isinstance(s, URIRef)))
+        rows = self.select(f"SELECT DISTINCT ?a WHERE {{ ?a a <{FABIO.WebArticle}> }}")
+        return tuple(sorted(r["a"] for r in rows if isinstance(r["a"], URIRef)))
 
     def label(self, node) -> str:
         """A human label: rdfs:label, skos:prefLabel, dcterms:title, or the IRI's last part."""
         from .namespaces import SKOS
 
-        for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
-            value = self.rdf.value(node, p)
-            if value is not None:
-                return str(value)
+        if isinstance(node, URIRef):
+            q = f"SELECT ?p ?v WHERE {{ VALUES ?p {{ <{RDFS.label}> <{SKOS.prefLabel}> <{DCTERMS.title}> }} ?n ?p ?v }}"
+            found = {r["p"]: r["v"] for r in self.select(q, {"n": node})}
+            for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+                if p in found:
+                    return str(found[p])
+        else:  # a blank node: only the rdflib graph can name it
+            for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+                value = self.rdf.value(node, p)
+                if value is not None:
+                    return str(value)
         text = str(node)
         return text.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
@@ -159,7 +185,7 @@ class EvidenceGraph:
         ident = ident.strip()
         for candidate in (ident, str(CLAIM) + ident.removeprefix("claim:")):
             iri = URIRef(candidate)
-            if (iri, RDF.type, EV.Claim) in self.rdf:
+            if not _NOT_IRI.search(candidate) and self.ask(_PREFIXES + "ASK { ?c a ev:Claim }", {"c": iri}):
                 return iri
         slugs = [local_name(c, CLAIM) or str(c) for c in self.claim_iris]
         raise NotFoundError(
@@ -181,7 +207,8 @@ class EvidenceGraph:
         """The pybtex ``Entry`` of a source, rebuilt from the graph."""
         from .bibtex import rdf_to_entry
 
-        return rdf_to_entry(self.rdf, self.resolve_source(key))[1]
+        source = self.resolve_source(key)
+        return rdf_to_entry(self.backend.describe(source), source)[1]
 
     def bibliography(self):
         """All sources as pybtex ``BibliographyData`` (crossref parents last)."""
@@ -191,10 +218,11 @@ class EvidenceGraph:
 
     def study_design(self, key: str) -> tuple[URIRef, str, int | None] | None:
         """(design IRI, label, evidence rank) of a source, or None."""
-        design = self.rdf.value(self.resolve_source(key), EV.studyDesign)
-        if design is None:
+        q = _PREFIXES + "SELECT ?d ?rank WHERE { ?s ev:studyDesign ?d OPTIONAL { ?d ev:evidenceRank ?rank } }"
+        rows = self.select(q, {"s": self.resolve_source(key)})
+        if not rows:
             return None
-        rank = self.rdf.value(design, EV.evidenceRank)
+        design, rank = rows[0]["d"], rows[0]["rank"]
         return design, self.label(design), int(rank) if rank is not None else None
 
     # --- support -------------------------------------------------------------

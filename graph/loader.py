@@ -11,16 +11,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .bibtex import Bibliography, entry_to_rdf, parse_bib
 from .errors import InputError, Problem
 from .namespaces import CITO, EV, RDF, SCHEMA, SOURCE, bind_prefixes, local_name
 from .paths import VOCAB_TTL, default_claims, default_sources, expand_claims, read_text
 
 __all__ = ["build_graph", "derive", "load", "parse_turtle", "resolve_inputs", "unknown_keys"]
+
+if TYPE_CHECKING:
+    from .bibtex import Bibliography
 
 PathLike = str | os.PathLike
 
@@ -107,6 +110,8 @@ def unknown_keys(g: Graph, locator) -> list[Problem]:
 
 def build_graph(claim_paths: list[Path], bib: Bibliography) -> Graph:
     """The merged graph: vocabulary, bibliography, claims files, derived links."""
+    from .bibtex import entry_to_rdf
+
     g = Graph()
     bind_prefixes(g)
     g.parse(VOCAB_TTL, format="turtle")
@@ -133,6 +138,9 @@ class _LazyLocator:
 def load(
     claims: PathLike | Iterable[PathLike] | None = None,
     sources: PathLike | None = None,
+    *,
+    store: str = "auto",
+    cache: bool = False,
 ):
     """Load the evidence graph.
 
@@ -143,10 +151,21 @@ def load(
     Raises :class:`~graph.errors.InputError` for a missing, unreadable,
     empty or malformed file, for duplicate citation keys, and for claims
     that cite a key the BibTeX lacks.
+
+    ``store`` is "rdflib", "oxigraph" or "auto" (see :mod:`graph.store`);
+    ``cache=True`` reuses an on-disk Oxigraph store (see :mod:`graph.cache`).
     """
     from .core import EvidenceGraph
+    from .store import choose_store
 
     claim_paths, source_path = resolve_inputs(claims, sources)
+    if choose_store(store, [*claim_paths, source_path], cache=cache) == "oxigraph":
+        from .store.oxigraph import load_backend
+
+        backend = load_backend(claim_paths, source_path, cache=cache)
+        return EvidenceGraph(backend=backend, claims_files=claim_paths, sources_file=source_path)
+    from .bibtex import parse_bib
+
     bib = parse_bib(source_path)
     if bib.problems:
         first = bib.problems[0]

@@ -1,0 +1,347 @@
+"""The Oxigraph backend: a pyoxigraph ``Store`` (in memory or on disk) that
+answers with rdflib terms, and the fast loader that fills it.
+
+Loading: the vocabulary and each claims file go straight into Oxigraph's
+Turtle parser; the BibTeX goes through :mod:`graph.store.fastbib` (falling
+back to pybtex for anything unusual) as N-Triples; the derived links come
+from SPARQL updates equivalent to :func:`graph.loader.derive`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from ..errors import InputError, QueryError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+__all__ = ["OxigraphBackend", "check_unknown_keys", "fill_store", "load_backend", "to_oxigraph", "to_rdflib"]
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+# The derived links of MODEL.md, as graph.loader.derive computes them.
+DERIVE_UPDATE = """
+PREFIX cito: <http://purl.org/spar/cito/>
+PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
+INSERT { ?claim cito:obtainsSupportFrom ?source . ?source cito:givesSupportTo ?claim }
+WHERE { ?st a ev:Statement ; ev:claim ?claim ; ev:stance ?stance ; cito:citesAsEvidence ?source .
+        VALUES ?stance { ev:Asserts ev:Reports } } ;
+INSERT { ?claim cito:isDisputedBy ?source . ?source cito:disputes ?claim }
+WHERE { ?st a ev:Statement ; ev:claim ?claim ; ev:stance ev:Rejects ; cito:citesAsEvidence ?source } ;
+INSERT { ?b ev:contradicts ?a } WHERE { ?a ev:contradicts ?b }
+"""
+
+
+class _ToRdflib:
+    """Converts pyoxigraph terms to rdflib terms, reusing IRIs already seen."""
+
+    def __init__(self):
+        from rdflib import BNode, Literal, URIRef
+
+        self.URIRef, self.BNode, self.Literal = URIRef, BNode, Literal
+        self.iris: dict[str, object] = {}
+        self.datatypes: dict[str, object] = {}
+
+    def __call__(self, term):
+        if term is None:
+            return None
+        kind = type(term)
+        if kind is ox.NamedNode:
+            value = term.value
+            node = self.iris.get(value)
+            if node is None:
+                node = self.iris[value] = self.URIRef(value)
+            return node
+        if kind is ox.Literal:
+            if term.language:
+                return self.Literal(term.value, lang=term.language)
+            dt = term.datatype.value
+            if dt == _XSD_STRING:
+                return self.Literal(term.value)
+            datatype = self.datatypes.get(dt)
+            if datatype is None:
+                datatype = self.datatypes[dt] = self.URIRef(dt)
+            return self.Literal(term.value, datatype=datatype)
+        if kind is ox.BlankNode:
+            return self.BNode(term.value)
+        raise TypeError(f"unsupported RDF term {term!r}")
+
+
+_converter: _ToRdflib | None = None
+
+
+def to_rdflib(term):
+    """A pyoxigraph term as the equal rdflib term (plain literals without xsd:string)."""
+    global _converter
+    if _converter is None:
+        _converter = _ToRdflib()
+    return _converter(term)
+
+
+def to_oxigraph(term):
+    """An rdflib term (or a plain Python value) as a pyoxigraph term."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if not isinstance(term, Literal):
+        term = Literal(term)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+_GROUP_START = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
+
+
+def _bind(query: str, bindings: dict | None) -> tuple[str, dict | None]:
+    """Apply rdflib-style ``initBindings`` for Oxigraph.
+
+    Oxigraph substitutes only projected variables, so IRIs and literals are
+    joined in as a ``VALUES`` block at the start of the outer group (which
+    is what rdflib's initBindings amount to); blank nodes, which VALUES
+    cannot hold, fall back to substitution.
+    """
+    if not bindings:
+        return query, None
+    from rdflib import BNode, Literal
+
+    values, subs = {}, {}
+    for k, v in bindings.items():
+        name = str(k).lstrip("?")
+        if isinstance(v, BNode):
+            subs[ox.Variable(name)] = to_oxigraph(v)
+        else:
+            values[name] = v if hasattr(v, "n3") else Literal(v)
+    m = _GROUP_START.search(query) if values else None
+    if values and m is None:
+        raise QueryError("cannot bind variables: no WHERE clause found in the query")
+    if m is not None:
+        names = " ".join(f"?{n}" for n in values)
+        terms = " ".join(v.n3() for v in values.values())
+        query = f"{query[: m.end()]} VALUES ({names}) {{ ({terms}) }} {query[m.end() :]}"
+    return query, subs or None
+
+
+class OxigraphBackend:
+    """The graph in a pyoxigraph ``Store``; rows come back as rdflib terms."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: ox.Store, *, path: Path | None = None):
+        self.store = store
+        #: the on-disk store folder, when the graph comes from the cache
+        self.path = path
+        self._rdf: Graph | None = None
+        self._len: int | None = None
+
+    def _run(self, query: str, bindings: dict | None, prefixes: dict | None = None):
+        query, subs = _bind(query, bindings)
+        try:
+            return self.store.query(query, substitutions=subs, prefixes=prefixes)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+
+    def select(self, query: str, bindings: dict | None = None) -> list[dict]:
+        result = self._run(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise ValueError("select() runs SELECT queries only")
+        conv = to_rdflib
+        names = [v.value for v in result.variables]
+        idx = range(len(names))
+        return [dict(zip(names, [conv(sol[i]) for i in idx])) for sol in result]
+
+    def ask(self, query: str, bindings: dict | None = None) -> bool:
+        return bool(self._run(query, bindings))
+
+    def query(self, query: str, prefixes: dict | None = None, bindings: dict | None = None):
+        """Any read form, as an rdflib ``Result`` so that callers need not care
+        which store answered."""
+        from rdflib import Graph, Variable
+        from rdflib.query import Result
+
+        result = self._run(query, bindings, prefixes)
+        if isinstance(result, ox.QuerySolutions):
+            out = Result("SELECT")
+            names = [Variable(v.value) for v in result.variables]
+            out.vars = names
+            out.bindings = [
+                {name: to_rdflib(sol[i]) for i, name in enumerate(names) if sol[i] is not None} for sol in result
+            ]
+            return out
+        if isinstance(result, ox.QueryBoolean):
+            out = Result("ASK")
+            out.askAnswer = bool(result)
+            return out
+        out = Result("CONSTRUCT")
+        g = Graph()
+        from ..namespaces import bind_prefixes
+
+        bind_prefixes(g)
+        for t in result:
+            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        out.graph = g
+        return out
+
+    def describe(self, node) -> Graph:
+        """The concise bounded description of ``node``: its triples, and those
+        of the blank nodes reachable from it."""
+        from rdflib import Graph
+
+        g = Graph()
+        todo = [to_oxigraph(node)]
+        seen = set()
+        while todo:
+            subject = todo.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for quad in self.store.quads_for_pattern(subject, None, None, ox.DefaultGraph()):
+                g.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+                if isinstance(quad.object, ox.BlankNode):
+                    todo.append(quad.object)
+        return g
+
+    def serialize(self, fmt: str = "nt") -> bytes:
+        out = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE
+        prefixes = None
+        if fmt == "ttl":
+            from ..namespaces import PREFIXES
+
+            prefixes = dict(PREFIXES)
+        return self.store.dump(format=out, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = len(self.store)
+        return self._len
+
+    @property
+    def rdf(self) -> Graph:
+        """An rdflib copy of the graph, built on first use (for rdflib-only features)."""
+        if self._rdf is None:
+            from rdflib import Graph
+
+            from ..namespaces import bind_prefixes
+
+            g = Graph()
+            bind_prefixes(g)
+            conv = _ToRdflib()  # its own IRI table, dropped with the copy
+            g.addN(
+                (conv(q.subject), conv(q.predicate), conv(q.object), g)
+                for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            )
+            self._rdf = g
+        return self._rdf
+
+
+def _load_turtle(store: ox.Store, path: Path, bulk: bool) -> None:
+    from ..paths import read_text
+
+    # read_text turns missing, unreadable, non-UTF-8 and empty files into InputError.
+    data = read_text(path).encode("utf-8")
+    base = Path(path).resolve().as_uri()
+    try:
+        if bulk:
+            store.bulk_load(data, ox.RdfFormat.TURTLE, base_iri=base)
+        else:
+            store.load(data, ox.RdfFormat.TURTLE, base_iri=base)
+    except SyntaxError as exc:
+        message = str(exc.args[0]) if exc.args else str(exc)
+        message = message.split(": ", 1)[-1] if message.startswith("Parser error") else message
+        raise InputError(path, f"Turtle syntax error: {message}", exc.lineno) from None
+
+
+def fill_store(
+    store: ox.Store,
+    claim_paths: list[Path],
+    source_path: Path,
+    *,
+    bulk: bool = True,
+    step: Callable[[str], None] | None = None,
+) -> None:
+    """Load vocabulary, bibliography, claims files and derived links into ``store``.
+
+    ``step(description)`` is called before each stage (for progress bars).
+    Raises :class:`InputError` exactly where the rdflib loader would.
+    """
+    from ..paths import VOCAB_TTL
+    from .fastbib import bib_to_turtle
+
+    step = step or (lambda _d: None)
+    step("BibTeX")
+    bib = bib_to_turtle(source_path)
+    step("vocabulary")
+    store.load(path=str(VOCAB_TTL), format=ox.RdfFormat.TURTLE)
+    if bulk:
+        store.bulk_load(bib, ox.RdfFormat.TURTLE)
+    else:
+        store.load(bib, ox.RdfFormat.TURTLE)
+    for path in claim_paths:
+        step(f"claims {Path(path).name}")
+        _load_turtle(store, path, bulk)
+    step("derived links")
+    store.update(DERIVE_UPDATE)
+    if bulk:
+        store.flush()
+
+
+# Where claims files mention a source the BibTeX lacks (as graph.loader.unknown_keys looks).
+_UNKNOWN = """
+PREFIX cito: <http://purl.org/spar/cito/>
+PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
+PREFIX schema: <https://schema.org/>
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { VALUES ?p { cito:citesAsEvidence cito:cites ev:aboutSource } ?s ?p ?o BIND(?o AS ?node) }
+  UNION { ?s ev:studyDesign ?o BIND(ev:studyDesign AS ?p) BIND(?s AS ?node) }
+  UNION { ?s schema:itemReviewed ?o BIND(schema:itemReviewed AS ?p) BIND(?o AS ?node)
+          FILTER(STRSTARTS(STR(?o), "https://w3id.org/evidence-graph/source/")) }
+  FILTER NOT EXISTS { ?node ev:entryType ?type }
+}"""
+
+
+def check_unknown_keys(store: ox.Store, claim_paths: list[Path]) -> None:
+    """Raise the loader's InputError if the claims cite a key the BibTeX lacks."""
+    triples = list(store.query(_UNKNOWN))
+    if not triples:
+        return
+    from rdflib import Graph
+
+    from ..loader import _LazyLocator, unknown_keys
+    from ..namespaces import bind_prefixes
+
+    g = Graph()
+    bind_prefixes(g)
+    for t in triples:
+        g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    unknown = unknown_keys(g, _LazyLocator(g, claim_paths))
+    first = unknown[0]
+    more = f" (and {len(unknown) - 1} more; run `evg validate`)" if len(unknown) > 1 else ""
+    raise InputError(first.path, first.message + more, first.line)
+
+
+def load_backend(claim_paths: list[Path], source_path: Path, *, cache: bool = False) -> OxigraphBackend:
+    """The Oxigraph backend for these inputs: from the persistent cache, or
+    built in memory when ``cache`` is false."""
+    if cache:
+        from ..cache import open_cached
+
+        return open_cached(claim_paths, source_path)
+    from ..progress import Progress
+
+    store = ox.Store()
+    with Progress("loading") as bar:
+        fill_store(store, claim_paths, source_path, step=bar.update)
+    check_unknown_keys(store, claim_paths)
+    return OxigraphBackend(store)

@@ -24,6 +24,19 @@ def require_or_skip(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Commands cache the loaded graph on disk; tests use a private cache
+    folder (inherited by subprocesses) instead of the user's."""
+    old = os.environ.get("EVG_CACHE_DIR")
+    os.environ["EVG_CACHE_DIR"] = str(tmp_path_factory.mktemp("evg-cache"))
+    yield
+    if old is None:
+        os.environ.pop("EVG_CACHE_DIR", None)
+    else:
+        os.environ["EVG_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def eg():
     """The bundled corpus, loaded once per test session."""

@@ -14,7 +14,8 @@ __all__ = ["corpus_options", "echo_json", "load_graph", "output_option", "write_
 
 def corpus_options(func):
     """Add ``--claims`` (repeatable) and ``--sources`` to a command and pass
-    them on as ``claims`` and ``sources``."""
+    them on as ``claims`` and ``sources``; ``--store`` and ``--no-cache``
+    are kept on the click context for :func:`load_graph`."""
 
     @click.option(
         "--claims",
@@ -28,18 +29,38 @@ def corpus_options(func):
         type=click.Path(path_type=Path),
         help="BibTeX file. Default: ./sources.bib, else the bundled corpus.",
     )
+    @click.option(
+        "--store",
+        type=click.Choice(["auto", "rdflib", "oxigraph"]),
+        default="auto",
+        show_default=True,
+        help="Triple store: auto uses the Oxigraph cache (or Oxigraph for big inputs with --no-cache).",
+    )
+    @click.option("--no-cache", is_flag=True, help="Parse the inputs afresh; neither read nor write the on-disk cache.")
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, store="auto", no_cache=False, **kwargs):
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.meta["evg.store"] = store
+            ctx.meta["evg.cache"] = not no_cache and store != "rdflib"
         return func(*args, **kwargs)
 
     return wrapper
 
 
 def load_graph(claims, sources):
-    """Load the graph for a command; errors propagate to ``main``."""
+    """Load the graph for a command (honouring ``--store``/``--no-cache``);
+    errors propagate to ``main``."""
     import graph
 
-    return graph.load(claims=list(claims) or None, sources=sources)
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx is not None else {}
+    return graph.load(
+        claims=list(claims) or None,
+        sources=sources,
+        store=meta.get("evg.store", "auto"),
+        cache=meta.get("evg.cache", False),
+    )
 
 
 def output_option(default: str | None = None):

@@ -102,6 +102,7 @@ def to_oxigraph(term):
     return ox.Literal(str(term))
 
 
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
 _GROUP_START = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
 
 
@@ -115,13 +116,19 @@ def _bind(query: str, bindings: dict | None) -> tuple[str, dict | None]:
     """
     if not bindings:
         return query, None
-    from rdflib import BNode, Literal
+    from urllib.parse import quote
+
+    from rdflib import BNode, Literal, URIRef
 
     values, subs = {}, {}
     for k, v in bindings.items():
         name = str(k).lstrip("?")
         if isinstance(v, BNode):
             subs[ox.Variable(name)] = to_oxigraph(v)
+        elif isinstance(v, URIRef) and not _ABSOLUTE.match(v):
+            # Every IRI in the store is absolute, so a relative one matches nothing;
+            # stand in an absolute IRI that matches nothing either (Oxigraph refuses relative ones).
+            values[name] = URIRef("urn:x-evidence-graph:relative:" + quote(str(v), safe=""))
         else:
             values[name] = v if hasattr(v, "n3") else Literal(v)
     m = _GROUP_START.search(query) if values else None
@@ -258,7 +265,13 @@ def _load_turtle(store: ox.Store, path: Path, bulk: bool) -> None:
         else:
             store.load(data, ox.RdfFormat.TURTLE, base_iri=base)
     except SyntaxError as exc:
-        message = str(exc.args[0]) if exc.args else str(exc)
+        # Report it in the rdflib loader's words, so messages do not depend on the store.
+        from rdflib import Graph
+
+        from ..loader import parse_turtle
+
+        parse_turtle(Graph(), path, data.decode("utf-8"))
+        message = str(exc.args[0]) if exc.args else str(exc)  # rdflib accepted what Oxigraph refuses
         message = message.split(": ", 1)[-1] if message.startswith("Parser error") else message
         raise InputError(path, f"Turtle syntax error: {message}", exc.lineno) from None
 

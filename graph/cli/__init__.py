@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "html": "graph.cli.html:html",
     "check": "graph.cli.check:check",
     "extract": "graph.cli.check:extract",
+    "serve": "graph.cli.server:serve",
+    "publish": "graph.cli.server:publish",
 }
 
 

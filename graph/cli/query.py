@@ -51,8 +51,13 @@ def _list_queries() -> None:
 )
 @click.option("--list", "list_", is_flag=True, help="List the named queries with their parameters and exit.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated calls to other endpoints).")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run the query on this remote SPARQL 1.1 endpoint (e.g. one `evg serve` started) instead of the local graph.",
+)
 @output_option()
-def query(claims, sources, query, expression, fmt, params, list_, allow_service, output):
+def query(claims, sources, query, expression, fmt, params, list_, allow_service, endpoint, output):
     """Run a read-only SPARQL query: a named one, a .rq file or -e TEXT.
 
     QUERY is a .rq FILE or a NAME from `evg query --list`; -e runs the text given.
@@ -70,6 +75,7 @@ def query(claims, sources, query, expression, fmt, params, list_, allow_service,
       evg query claims-of-source --param source=chaudhry2008 --format json
       evg query -e 'SELECT ?c ?label WHERE { ?c a ev:Claim ; rdfs:label ?label } LIMIT 5'
       evg query my-question.rq --format csv -o answer.csv
+      evg query contested-claims --endpoint http://127.0.0.1:7878/query
     """
     if list_:
         _list_queries()
@@ -97,7 +103,13 @@ def query(claims, sources, query, expression, fmt, params, list_, allow_service,
 
     from ..sparql import format_result, run_query
 
-    result = run_query(load_graph(claims, sources), text, bound, allow_service=allow_service, where=where)
+    if endpoint:
+        from ..server import remote_graph
+
+        eg = remote_graph(endpoint)
+    else:
+        eg = load_graph(claims, sources)
+    result = run_query(eg, text, bound, allow_service=allow_service, where=where)
     write_output(format_result(result, fmt), output)
 
 

@@ -1,0 +1,280 @@
+"""A real Oxigraph SPARQL server on 127.0.0.1: publish to it, query it with
+SPARQLWrapper (a client this project did not write), compare with the local
+answers, the query timeout, and `evg serve` stopping cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+import graph
+from graph.cli import main
+from graph.errors import QueryError
+from graph.namespaces import PREFIXES
+from graph.sparql import format_result, list_queries, run_query
+
+from .conftest import ROOT, require_or_skip
+
+pytestmark = pytest.mark.server
+
+CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
+QUERIES = list_queries()  # every parameter is optional: unbound, each lists everything
+GRAPH_IRI = "https://w3id.org/evidence-graph/test-graph"
+#: A query that takes far longer than a second on any machine: a cross product of 2019^3 rows.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _binary() -> str | None:
+    from graph.server import ServerError, find_oxigraph
+
+    try:
+        return find_oxigraph()
+    except ServerError:
+        return None
+
+
+@pytest.fixture(scope="module")
+def oxigraph_bin() -> str:
+    found = _binary()
+    require_or_skip(found is not None, "the `oxigraph` server command is not installed (pip install oxigraph)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def local():
+    return graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store="rdflib")
+
+
+def _wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read() if process.stderr else "server exited"
+        try:
+            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"no answer from {url}")
+
+
+@pytest.fixture(scope="module")
+def writable_server(oxigraph_bin, tmp_path_factory):
+    """A read-write Oxigraph server, empty, on a free port; stopped after the module."""
+    from graph.server import free_port
+
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph-rw")
+    process = subprocess.Popen(
+        [oxigraph_bin, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base + "/query", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
+
+
+def _sparqlwrapper_rows(endpoint: str, text: str, default_graph: str | None = None) -> tuple:
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setMethod("POST")
+    client.setReturnFormat(JSON)
+    # The named queries use the project's prefixes; send them as the query does locally.
+    client.setQuery("".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + text)
+    if default_graph:
+        client.addDefaultGraph(default_graph)
+    data = client.queryAndConvert()
+    names = data["head"]["vars"]
+    return tuple(names), tuple(tuple(_term(b.get(n)) for n in names) for b in data["results"]["bindings"])
+
+
+def _term(b: dict | None):
+    if b is None:
+        return None
+    if b["type"] == "uri":
+        return URIRef(b["value"])
+    if b["type"] == "bnode":
+        return BNode(b["value"])
+    if "xml:lang" in b:
+        return Literal(b["value"], lang=b["xml:lang"])
+    dt = b.get("datatype")
+    if dt and dt != "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(b["value"], datatype=URIRef(dt))
+    return Literal(b["value"])
+
+
+def _comparable(text: str, rows: tuple) -> tuple:
+    return rows if "ORDER BY" in text.upper() else tuple(sorted(rows, key=repr))
+
+
+# --- publish, then query with SPARQLWrapper ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def published(writable_server):
+    """The bundled graph, published by `evg publish` into the default graph and a named graph."""
+    for extra in ([], ["--graph", GRAPH_IRI]):
+        with pytest.raises(SystemExit) as exit_:
+            main(["publish", "--endpoint", writable_server + "/store", *extra, *CORPUS])
+        assert exit_.value.code == 0
+    return writable_server
+
+
+def test_publish_uploads_every_triple(published, local):
+    _names, rows = _sparqlwrapper_rows(published + "/query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", GRAPH_IRI)
+    assert rows == ((Literal(len(local), datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")),),)
+    assert len(local) == 2019
+
+
+def test_publish_reports_what_it_sent(writable_server, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["publish", "--endpoint", writable_server + "/store", "--graph", GRAPH_IRI + "-2", *CORPUS])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == (
+        f"published 2019 triples to graph <{GRAPH_IRI}-2> at {writable_server}/store (HTTP 201)\n"
+    )
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_named_query_over_http_equals_local(published, local, query):
+    expected = run_query(local, query.text, where=query.name)
+    names, rows = _sparqlwrapper_rows(published + "/query", query.text, GRAPH_IRI)
+    assert names == expected.variables
+    assert _comparable(query.text, rows) == _comparable(query.text, expected.rows)
+    assert rows, f"{query.name} returned no rows; the comparison would prove nothing"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_evg_query_endpoint_equals_local(published, local, query, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["query", query.name, "--endpoint", published + "/query", "--format", "tsv"])
+    assert exit_.value.code == 0
+    remote_tsv = capsys.readouterr().out
+    local_tsv = format_result(run_query(local, query.text, where=query.name), "tsv")
+    head, *body = remote_tsv.splitlines()
+    lhead, *lbody = local_tsv.splitlines()
+    assert head == lhead
+    assert (body if "ORDER BY" in query.text.upper() else sorted(body)) == (
+        lbody if "ORDER BY" in query.text.upper() else sorted(lbody)
+    )
+
+
+def test_evg_query_endpoint_with_a_param(published, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["query", "claims-of-source", "--param", "source=chaudhry2008", "--endpoint", published + "/query"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert "claim:fascia-elongation-needs-900n" in out
+
+
+def test_publish_to_nothing_is_one_line(capsys):
+    from graph.server import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/store"
+    with pytest.raises(SystemExit) as exit_:
+        main(["publish", "--endpoint", url, *CORPUS])
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"evg: error: {url}: cannot connect:")
+    assert err.count("\n") == 1
+
+
+def test_publish_needs_an_http_url(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["publish", "--endpoint", "ftp://example.org/store", *CORPUS])
+    assert exit_.value.code == 1
+    assert capsys.readouterr().err == "evg: error: endpoint 'ftp://example.org/store' is not an http(s) URL\n"
+
+
+# --- the read-only server, its timeout, evg serve ------------------------------------------
+
+
+def test_server_is_read_only_and_times_out(oxigraph_bin, local):
+    from graph.server import Server, ServerError, publish, remote_graph
+
+    with Server(local, timeout=1) as server:
+        remote = remote_graph(server.query_url)
+        assert len(remote) == 2019
+        with pytest.raises(ServerError, match="HTTP 403"):
+            publish(local, server.base_url + "/store")
+        started = time.monotonic()
+        with pytest.raises(QueryError, match="ran past its time limit"):
+            remote.select(SLOW)
+        assert time.monotonic() - started < 20
+    with pytest.raises(OSError):
+        urllib.request.urlopen(server.query_url + "?query=ASK%7B%7D", timeout=2)
+
+
+def test_cli_timeout_is_a_clear_one_line_error(oxigraph_bin, local, capsys):
+    from graph.server import Server
+
+    with Server(local, timeout=1) as server, pytest.raises(SystemExit) as exit_:
+        main(["query", "-e", SLOW, "--endpoint", server.query_url])
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"evg: error: {server.query_url}: the server stopped the query when it ran past its time limit; "
+        "simplify the query or restart `evg serve` with a longer --timeout\n"
+    )
+
+
+def test_evg_serve_answers_then_stops_cleanly_on_ctrl_c(oxigraph_bin, local, tmp_path):
+    from graph.server import free_port
+
+    port = free_port()
+    env = dict(os.environ, EVG_CACHE_DIR=str(tmp_path / "cache"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph", "serve", "--port", str(port), "--timeout", "5", *CORPUS],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        line = process.stdout.readline()
+        url = f"http://127.0.0.1:{port}/query"
+        assert line == f"SPARQL endpoint (read-only, 5 s query timeout): {url}\n"
+        query = next(q for q in QUERIES if q.name == "contested-claims")
+        names, rows = _sparqlwrapper_rows(url, query.text)
+        expected = run_query(local, query.text)
+        assert (names, _comparable(query.text, rows)) == (expected.variables, _comparable(query.text, expected.rows))
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        assert "server stopped" in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2)
+
+
+def test_serve_on_a_busy_port_says_so(oxigraph_bin, capsys):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        with pytest.raises(SystemExit) as exit_:
+            main(["serve", "--port", str(port), *CORPUS])
+    assert exit_.value.code == 1
+    assert capsys.readouterr().err == (
+        f"evg: error: port {port} on 127.0.0.1 is already in use; choose another with --port\n"
+    )

@@ -1,0 +1,254 @@
+"""Store backends: rdflib and Oxigraph give the same answers; the fast BibTeX
+path gives the pybtex path's triples; automatic choice; errors as the rdflib
+loader reports them."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+
+import graph
+from graph.bibtex import rdf_to_bibliography, write_bib
+from graph.errors import InputError
+from graph.namespaces import CLAIM, SOURCE
+from graph.store import AUTO_THRESHOLD_BYTES, choose_store
+from graph.store.fastbib import _fast, _slow, fast_entries
+
+from .conftest import DATA, ROOT
+
+CLAIMS, BIB = ROOT / "claims.ttl", ROOT / "sources.bib"
+
+
+@pytest.fixture(scope="module")
+def both():
+    return {s: graph.load(claims=CLAIMS, sources=BIB, store=s) for s in ("rdflib", "oxigraph")}
+
+
+def _synthetic():
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "scripts" / "synthetic.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["synthetic"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_backends_are_what_was_asked(both):
+    assert both["rdflib"].backend.name == "rdflib"
+    assert both["oxigraph"].backend.name == "oxigraph"
+    assert len(both["rdflib"]) == len(both["oxigraph"]) == 2019
+
+
+def test_every_ground_triple_is_the_same(both):
+    q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) }"
+    rows = {name: sorted(tuple(r.values()) for r in eg.select(q)) for name, eg in both.items()}
+    assert rows["rdflib"] == rows["oxigraph"]
+    assert len(rows["rdflib"]) == 1381
+
+
+def test_the_graphs_are_isomorphic(both):
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(both["rdflib"].rdf, both["oxigraph"].rdf)
+
+
+@pytest.mark.parametrize(
+    "query, bindings",
+    [
+        ("SELECT ?label WHERE { ?c rdfs:label ?label }", {"c": CLAIM["itbs-compression-syndrome"]}),
+        ("SELECT ?c WHERE { ?c cito:obtainsSupportFrom ?s } ORDER BY ?c", {"s": SOURCE.fairclough2006}),
+        ("SELECT ?p ?o WHERE { ?s ?p ?o FILTER(!isBlank(?o)) } ORDER BY ?p ?o", {"s": SOURCE.falvey2010}),
+        ("SELECT ?x WHERE { ?x dcterms:identifier ?k }", {"k": Literal("chaudhry2008")}),
+        ("SELECT ?n (COUNT(?c) AS ?k) WHERE { ?c a ev:Claim ; dcterms:subject ?n } GROUP BY ?n ORDER BY ?n", None),
+        ("SELECT ?alt WHERE { ?t skos:altLabel ?alt } ORDER BY ?alt", None),
+        ("SELECT ?r WHERE { ?d ev:evidenceRank ?r } ORDER BY ?r", None),
+    ],
+)
+def test_select_rows_are_identical_terms(both, query, bindings):
+    from graph.namespaces import PREFIXES
+
+    text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + query
+    a = both["rdflib"].select(text, bindings)
+    b = both["oxigraph"].select(text, bindings)
+    assert a == b
+    assert a, "a comparison of nothing proves nothing"
+    for row_a, row_b in zip(a, b):
+        for key in row_a:
+            assert type(row_a[key]) is type(row_b[key])
+            if isinstance(row_a[key], Literal):
+                assert (row_a[key].datatype, row_a[key].language) == (row_b[key].datatype, row_b[key].language)
+
+
+def test_api_answers_are_identical(both):
+    a, b = both["rdflib"], both["oxigraph"]
+    assert a.claim_iris == b.claim_iris
+    assert a.source_keys == b.source_keys
+    assert a.article_iris == b.article_iris
+    assert a.claim_summaries() == b.claim_summaries()
+    assert a.study_design("falvey2010") == b.study_design("falvey2010")
+    assert str(b.study_design("falvey2010")[1]) == "cadaveric study"
+    assert a.bib_entry("vanderworp2012") == b.bib_entry("vanderworp2012")
+    assert a.resolve_claim("itb-anchored-to-femur") == b.resolve_claim("claim:itb-anchored-to-femur")
+    assert [m.claim.iri for m in a.search("compression syndrome", 3)] == [
+        m.claim.iri for m in b.search("compression syndrome", 3)
+    ]
+
+
+def test_query_gives_rdflib_results_on_oxigraph(both):
+    eg = both["oxigraph"]
+    assert eg.query("ASK { claim:itbs-compression-syndrome a ev:Claim }").askAnswer is True
+    construct = eg.query("CONSTRUCT { ?c rdfs:label ?l } WHERE { ?c rdfs:label ?l ; a ev:Claim }")
+    assert isinstance(construct.graph, Graph)
+    assert len(construct.graph) == 67
+
+
+def test_syntax_errors_are_query_errors_on_oxigraph(both):
+    from graph.errors import QueryError
+
+    with pytest.raises(QueryError, match="SPARQL syntax error"):
+        both["oxigraph"].select("SELECT ?x WHERE { ?x ")
+
+
+# --- choosing --------------------------------------------------------------------------
+
+
+def test_auto_picks_rdflib_for_small_inputs_and_oxigraph_for_big_ones(tmp_path):
+    small = tmp_path / "small.ttl"
+    small.write_text("# tiny\n", encoding="utf-8")
+    assert choose_store("auto", [small]) == "rdflib"
+    big = tmp_path / "big.ttl"
+    big.write_bytes(b"#" * (AUTO_THRESHOLD_BYTES + 1))
+    assert choose_store("auto", [big]) == "oxigraph"
+    assert choose_store("auto", [small], cache=True) == "oxigraph"
+    assert choose_store("rdflib", [big]) == "rdflib"
+    with pytest.raises(ValueError, match="unknown store 'sqlite'"):
+        choose_store("sqlite", [small])
+
+
+def test_cli_store_option_is_on_every_loading_command():
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    for command in ("stats", "sources", "query", "html", "check", "serve", "publish", "export", "report"):
+        result = CliRunner().invoke(cli, [command, "--help"])
+        assert "--store [auto|rdflib|oxigraph]" in result.output, command
+        assert "--no-cache" in result.output, command
+
+
+# --- the fast BibTeX path ------------------------------------------------------------------
+
+
+def _bib_signature(turtle: str) -> tuple:
+    g = Graph().parse(data=turtle, format="turtle")
+    ground = sorted(t for t in g if not isinstance(t[0], BNode) and not isinstance(t[2], BNode))
+    return len(g), ground, write_bib(rdf_to_bibliography(g))
+
+
+@pytest.mark.parametrize("bib", [BIB, DATA / "mini" / "sources.bib"], ids=["bundled", "mini"])
+def test_fast_bibtex_gives_the_pybtex_triples(bib):
+    from graph.paths import read_text
+
+    text = read_text(bib)
+    fast = _fast(text)
+    assert fast is not None, "the fast path should handle this file"
+    assert _bib_signature(fast) == _bib_signature(_slow(bib, text))
+
+
+def test_fast_bibtex_on_a_synthetic_bibliography(tmp_path):
+    from graph.paths import read_text
+
+    out = tmp_path / "c"
+    _synthetic().generate(400, out, seed=5)
+    text = read_text(out / "sources.bib")
+    fast = _fast(text)
+    assert fast is not None
+    assert _bib_signature(fast) == _bib_signature(_slow(out / "sources.bib", text))
+
+
+TRICKY = r"""% comment with no at-sign
+@Article{Key1,
+  author = {van den Berg, Jan-Pieter and O'Brien, M. A. and {Nijhuis-van der Sanden}, Maria and Smith, Jr, John},
+  title = { A  title
+   over {Two}   lines -- with dashes --- and more },
+  journal = "J. Quoted {Name}",
+  year = 2001,
+  pages = {12--15},
+  url = {http://example.org/a_b~c},
+  note = {50\% of {\"o}ne},
+  editor = {Smith, John and Doe, Jane},
+}
+
+@book{key2,
+  title = {Book},
+  year = {ca. 2000},
+  pages = {xii},
+  publisher = {P \& Q}
+}
+"""
+
+
+def test_fast_bibtex_on_tricky_but_supported_input(tmp_path):
+    path = tmp_path / "t.bib"
+    path.write_text(TRICKY, encoding="utf-8")
+    fast = _fast(TRICKY)
+    assert fast is not None
+    assert _bib_signature(fast) == _bib_signature(_slow(path, TRICKY))
+    entries = fast_entries(TRICKY)
+    assert [(kind, key) for kind, key, _f in entries] == [("article", "Key1"), ("book", "key2")]
+    assert dict(entries[0][2])["title"] == "A title over {Two} lines -- with dashes --- and more"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '@string{j = "Journal"}\n@article{a, journal = j}\n',
+        "@article{a, title = {A} # {B}}\n",
+        "@article{a, title = {A}}\n@article{a, title = {B}}\n",
+        "@article{a, title = {A}, Title = {B}}\n",
+        "@article{a, title = {A}\n",
+        "@article{a, Author = {Smith, J.}}\n",
+    ],
+    ids=["macro", "concatenation", "duplicate-key", "duplicate-field", "unclosed", "mixed-case-author"],
+)
+def test_fast_bibtex_declines_what_it_does_not_cover(text):
+    assert _fast(text) is None
+
+
+@pytest.mark.parametrize(
+    "name, line, message",
+    [
+        ("duplicate-key.bib", 18, "duplicate citation key"),
+        ("bib-syntax.bib", None, "BibTeX syntax error"),
+    ],
+)
+def test_bibtex_errors_are_the_loaders_on_oxigraph(name, line, message):
+    bib = DATA / "invalid" / name
+    with pytest.raises(InputError) as on_rdflib:
+        graph.load(claims=DATA / "mini" / "claims.ttl", sources=bib, store="rdflib")
+    with pytest.raises(InputError) as on_oxigraph:
+        graph.load(claims=DATA / "mini" / "claims.ttl", sources=bib, store="oxigraph")
+    assert str(on_oxigraph.value) == str(on_rdflib.value)
+    assert message in str(on_oxigraph.value)
+
+
+@pytest.mark.parametrize("name", ["turtle-syntax.ttl", "unknown-key.ttl", "empty.ttl", "not-utf8.ttl"])
+def test_claims_errors_are_the_loaders_on_oxigraph(name):
+    bib = DATA / "mini" / "sources.bib"
+    with pytest.raises(InputError) as on_rdflib:
+        graph.load(claims=DATA / "invalid" / name, sources=bib, store="rdflib")
+    with pytest.raises(InputError) as on_oxigraph:
+        graph.load(claims=DATA / "invalid" / name, sources=bib, store="oxigraph")
+    assert str(on_oxigraph.value) == str(on_rdflib.value)
+    assert on_oxigraph.value.line == on_rdflib.value.line
+
+
+def test_relative_iri_binding_matches_nothing_on_both(both):
+    q = "SELECT ?l WHERE { ?c rdfs:label ?l }"
+    from graph.namespaces import PREFIXES
+
+    text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + q
+    for eg in both.values():
+        assert eg.select(text, {"c": URIRef("itbs-compression-syndrome")}) == []

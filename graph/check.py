@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import textwrap
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
@@ -33,7 +34,6 @@ from .draft import Draft, Resolution, SourceIndex, Unresolved, resolve
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import EvidenceGraph
-    from .evidence import ClaimDetail
 
 __all__ = [
     "CANDIDATES",
@@ -41,6 +41,7 @@ __all__ = [
     "MATCH_THRESHOLD",
     "MIN_SHARED_WORDS",
     "CheckReport",
+    "ClaimInfo",
     "ClaimMatcher",
     "SentenceCheck",
     "Status",
@@ -85,16 +86,74 @@ class Status:
 # --- matching ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ClaimInfo:
+    """What checking needs to know about one claim: its wording, the keys of
+    its sources, their review verdicts and the quotes that state it. (Lighter
+    than :class:`graph.evidence.ClaimDetail`: no formatted citations, which
+    cost a pybtex run per source, so a long draft formats only what it shows.)"""
+
+    iri: str
+    slug: str
+    text: str
+    supported_by: tuple[str, ...]  #: strongest study design first, then by key
+    disputed_by: tuple[str, ...]
+    #: key -> (verdict IRI, verdict label, review body): the most worrying review of
+    #: that source's citation for this claim
+    verdicts: dict[str, tuple[str, str, str | None]]
+    quotes: tuple[str, ...]  #: verbatim quotes of statements that assert or report it
+    statements: tuple[tuple[str, str], ...] = ()  #: (statement IRI, article IRI) of every statement of it
+
+
 class ClaimMatcher:
     """Matches free text to one claim: search, then the similarity gate."""
 
-    def __init__(self, eg: EvidenceGraph, *, threshold: float = MATCH_THRESHOLD, style: str = "vancouver"):
+    def __init__(self, eg: EvidenceGraph, *, threshold: float = MATCH_THRESHOLD):
         self.eg = eg
         self.threshold = threshold
-        self.style = style
-        self.index = eg.evidence.search_index
+        evidence = eg.evidence
+        #: the index `evg sources` ranks with: the same ranking, without formatting citations
+        self.index = evidence.search_index
+        self._raw = evidence.raw
         self._terms: dict[str, frozenset[str]] = {}
         self._weights: dict[str, float] = {}
+        self._claims: dict[str, ClaimInfo] = {}
+
+    def claim(self, iri: str) -> ClaimInfo:
+        """The :class:`ClaimInfo` of a claim IRI (cached)."""
+        got = self._claims.get(iri)
+        if got is None:
+            got = self._claims[iri] = self._build(iri)
+        return got
+
+    def _build(self, iri: str) -> ClaimInfo:
+        from .evidence import VERDICT_SEVERITY
+        from .namespaces import CLAIM, EV, local_name
+
+        raw = self._raw
+        order = {str(v): i for i, v in enumerate(VERDICT_SEVERITY)}
+
+        def strongest_first(keys) -> tuple[str, ...]:
+            return tuple(sorted(keys, key=lambda k: (-(raw.sources.get(k, {}).get("rank") or 0), k)))
+
+        supported_by = strongest_first(raw.support.get(iri, ()))
+        disputed_by = strongest_first(raw.dispute.get(iri, ()))
+        verdicts = {}
+        for key in (*supported_by, *disputed_by):
+            reviews = [r for r in raw.reviews.get((iri, key), ()) if r.verdict]
+            if reviews:
+                r = min(reviews, key=lambda r: (order.get(r.verdict, len(order)), r.body or ""))
+                verdicts[key] = (r.verdict, r.label or local_name(r.verdict, EV._NS) or r.verdict, r.body)
+        return ClaimInfo(
+            iri=iri,
+            slug=local_name(iri, CLAIM) or iri,
+            text=raw.labels.get(iri, ""),
+            supported_by=supported_by,
+            disputed_by=disputed_by,
+            verdicts=verdicts,
+            quotes=tuple(st.quote for st in raw.statements.get(iri, ()) if st.stance != "rejects" and st.quote),
+            statements=tuple(sorted((st.iri, st.article) for st in raw.statements.get(iri, ()))),
+        )
 
     def terms(self, text: str) -> frozenset[str]:
         got = self._terms.get(text)
@@ -111,7 +170,7 @@ class ClaimMatcher:
             total += w
         return total
 
-    def similarity(self, text_terms: frozenset[str], claim: ClaimDetail) -> float:
+    def similarity(self, text_terms: frozenset[str], claim: ClaimInfo) -> float:
         """Idf-weighted Dice of ``text_terms`` and the claim's wording or, if
         closer, one of its asserting or reporting quotes; 0 for a text that
         shares fewer than :data:`MIN_SHARED_WORDS` words with it."""
@@ -120,22 +179,25 @@ class ClaimMatcher:
         own = self._weight(text_terms)
         concepts = self.index.analyzer.groups
         best = 0.0
-        for other in [claim.text, *(s.quote for s in claim.stated_in if s.stance != "rejects")]:
+        for other in (claim.text, *claim.quotes):
             terms = self.terms(other)
             shared = text_terms & terms
             if sum(1 for t in shared if t not in concepts) >= MIN_SHARED_WORDS:
                 best = max(best, 2 * self._weight(shared) / (own + self._weight(terms)))
         return best
 
-    def candidates(self, text: str) -> list[tuple[ClaimDetail, float, float]]:
+    def candidates(self, text: str) -> list[tuple[ClaimInfo, float, float]]:
         """(claim, BM25 score, similarity) for the top search results, best first."""
         terms = self.terms(text)
         if not terms:
             return []
-        matches = self.eg.search(text, limit=CANDIDATES, style=self.style)
-        return [(m.claim, m.score, self.similarity(terms, m.claim)) for m in matches]
+        out = []
+        for hit in self.index.search(text, CANDIDATES):
+            claim = self.claim(hit.doc)
+            out.append((claim, hit.score, self.similarity(terms, claim)))
+        return out
 
-    def match(self, text: str, cited=()) -> tuple[ClaimDetail | None, float, list]:
+    def match(self, text: str, cited=()) -> tuple[ClaimInfo | None, float, list]:
         """The matched claim (or None), its similarity, and all candidates
         (see :func:`choose`)."""
         cands = self.candidates(text)
@@ -143,7 +205,7 @@ class ClaimMatcher:
         return claim, similarity, cands
 
 
-def choose(cands, threshold: float, cited=()) -> tuple[ClaimDetail | None, float]:
+def choose(cands, threshold: float, cited=()) -> tuple[ClaimInfo | None, float]:
     """Pick the match among ``(claim, BM25 score, similarity)`` candidates
     ranked best first.
 
@@ -159,8 +221,7 @@ def choose(cands, threshold: float, cited=()) -> tuple[ClaimDetail | None, float
     if cited:
         wanted = set(cited)
         for c in near:
-            keys = {r.key for r in c[0].supported_by} | {r.key for r in c[0].disputed_by}
-            if keys & wanted:
+            if wanted & {*c[0].supported_by, *c[0].disputed_by}:
                 return c[0], c[2]
     best = max(near, key=lambda c: c[2])  # max() keeps the first of equals: the better-ranked
     return best[0], best[2]
@@ -177,12 +238,12 @@ class SentenceCheck:
     text: str
     cited: tuple[str, ...]  #: bib keys the sentence cites (resolved), in order
     status: str
-    claim: ClaimDetail | None
+    claim: ClaimInfo | None
     similarity: float
     supported_by: tuple[str, ...] = ()  #: every source the graph lists as supporting the claim
     disputed_by: tuple[str, ...] = ()
     suggest: tuple[str, ...] = ()  #: sources to cite instead or in addition
-    #: cited or supporting sources with a review verdict: key -> (verdict, review body)
+    #: cited or supporting sources with a review verdict: key -> (verdict label, review body)
     verdicts: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     note: str = ""  #: why this status, in one sentence
     unresolved: tuple[Unresolved, ...] = ()
@@ -227,7 +288,15 @@ class CheckReport:
     sentences: tuple[SentenceCheck, ...]
     references: tuple[ReferenceCheck, ...]
     unresolved: tuple[Unresolved, ...]
-    citations: dict[str, str]  #: bib key -> formatted citation, for every key shown
+    #: formats a bib key as a reference in ``style``; called only for the keys shown
+    formatter: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
+    _formatted: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def citation(self, key: str) -> str:
+        """The formatted reference of ``key`` (cached), or the key itself."""
+        if key not in self._formatted:
+            self._formatted[key] = self.formatter(key) if self.formatter else key
+        return self._formatted[key]
 
     @property
     def summary(self) -> dict[str, int]:
@@ -248,18 +317,17 @@ class CheckReport:
             "summary": self.summary,
             "references": [r.to_dict() for r in self.references],
             "unresolved": [u.to_dict() for u in self.unresolved],
-            "citations": dict(sorted(self.citations.items())),
         }
 
 
 # --- checking --------------------------------------------------------------------------
 
 
-def negative_verdict_labels(eg: EvidenceGraph) -> frozenset[str]:
-    """Labels of the verdicts that mean a source does not back what it is cited for."""
+def _negative_verdicts() -> frozenset[str]:
+    """Verdicts that mean a source does not back what it is cited for."""
     from .namespaces import EV
 
-    return frozenset(eg.label(v) for v in (EV.NotSupported, EV.Misattributed))
+    return frozenset(str(v) for v in (EV.NotSupported, EV.Misattributed))
 
 
 def check_draft(
@@ -276,42 +344,36 @@ def check_draft(
 
     check_style(style)
     resolution = _resolution(eg, draft, index)
-    matcher = ClaimMatcher(eg, threshold=threshold, style=style)
-    negative = negative_verdict_labels(eg)
+    from .citations import format_citation
+    from .progress import track
+
+    matcher = ClaimMatcher(eg, threshold=threshold)
+    negative = _negative_verdicts()
     checks = []
-    for sentence, cited, unresolved in zip(draft.sentences, resolution.cited, resolution.unresolved):
+    rows = zip(draft.sentences, resolution.cited, resolution.unresolved)
+    for sentence, cited, unresolved in track(rows, "checking sentences", total=len(draft.sentences)):
         claim, similarity, _ = matcher.match(sentence.plain, cited)
         checks.append(_judge(sentence.line, sentence.text, cited, unresolved, claim, similarity, negative))
     references = tuple(
         ReferenceCheck(r.label, r.line, r.text, key) for r, key in zip(draft.references, resolution.reference_keys)
     )
-    keys: set[str] = set()
-    for c in checks:
-        keys.update(c.cited, c.suggest, c.supported_by, c.disputed_by)
-    keys.update(r.key for r in references if r.key)
     return CheckReport(
         draft=draft.path,
         style=style,
         sentences=tuple(checks),
         references=references,
         unresolved=tuple(resolution.all_unresolved),
-        citations=_format_all(eg, keys, style),
+        formatter=lambda key: format_citation(eg, key, style),
     )
 
 
 def _resolution(eg: EvidenceGraph, draft: Draft, index: SourceIndex | None) -> Resolution:
     if index is None and (draft.references or draft.citations):
-        index = SourceIndex.from_graph(eg)
+        index = SourceIndex.from_graph(eg, draft)
     if index is None:
         n = len(draft.sentences)
         return Resolution(((),) * n, ((),) * n, (), ((),) * n)
     return resolve(draft, index)
-
-
-def _format_all(eg: EvidenceGraph, keys, style: str) -> dict[str, str]:
-    from .citations import format_citation
-
-    return {k: format_citation(eg, k, style) for k in sorted(keys)}
 
 
 def _judge(line, text, cited, unresolved, claim, similarity, negative) -> SentenceCheck:
@@ -320,10 +382,10 @@ def _judge(line, text, cited, unresolved, claim, similarity, negative) -> Senten
         if cited:
             note += "; the graph cannot say whether the cited sources back it"
         return SentenceCheck(line, text, cited, Status.UNMATCHED, None, similarity, note=note, unresolved=unresolved)
-    supporters = [r.key for r in claim.supported_by]
-    disputers = [r.key for r in claim.disputed_by]
-    verdicts = {r.key: (r.verdict, r.review) for r in (*claim.supported_by, *claim.disputed_by) if r.verdict}
-    refuted = {k for k, (v, _) in verdicts.items() if v in negative}
+    supporters = list(claim.supported_by)
+    disputers = list(claim.disputed_by)
+    verdicts = {k: (label, body) for k, (_, label, body) in claim.verdicts.items()}
+    refuted = {k for k, (iri, _, _) in claim.verdicts.items() if iri in negative}
     good = [k for k in supporters if k not in refuted]
     cited_good = [k for k in cited if k in good]
     cited_refuted = [k for k in cited if k in refuted]
@@ -429,16 +491,17 @@ def _details(report: CheckReport, s: SentenceCheck) -> list[tuple[str, str]]:
     for key in s.cited:
         if key in s.verdicts:
             verdict, review = s.verdicts[key]
-            rows.append((f"review of {key}: ", f"{verdict}" + (f": {review}" if review else "")))
+            shown = review and verdict != "supported"  # a clean review needs no reading
+            rows.append((f"review of {key}: ", f"{verdict}" + (f": {review}" if shown else "")))
     if s.status == Status.CONTESTED:
         for key in s.supported_by:
-            rows.append(("supports: ", report.citations.get(key, key)))
+            rows.append(("supports: ", report.citation(key)))
         for key in s.disputed_by:
-            rows.append(("disputes: ", report.citations.get(key, key)))
+            rows.append(("disputes: ", report.citation(key)))
     elif s.suggest:
         for key in s.suggest:
             caveat = f" [review: {s.verdicts[key][0]}]" if key in s.verdicts else ""
-            rows.append(("cite: ", report.citations.get(key, key) + caveat))
+            rows.append(("cite: ", report.citation(key) + caveat))
     for u in s.unresolved:
         rows.append(("unresolved: ", f"{u.marker} ({u.target}): {u.reason}"))
     return rows
@@ -479,5 +542,5 @@ def render_markdown(report: CheckReport) -> str:
     cited_or_suggested = sorted({k for s in report.sentences for k in (*s.cited, *s.suggest)})
     if cited_or_suggested:
         out += ["", f"## Sources ({report.style})", ""]
-        out += [f"- `{k}`: {_md(report.citations.get(k, k))}" for k in cited_or_suggested]
+        out += [f"- `{k}`: {_md(report.citation(k))}" for k in cited_or_suggested]
     return "\n".join(out) + "\n"

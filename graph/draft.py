@@ -814,52 +814,139 @@ class SourceRecord:
     journal: str | None
 
 
-class SourceIndex:
-    """The bib entries of a graph, indexed for matching references and
-    author-year citations."""
+class _Fetcher:
+    """Runs the ``graph/queries/draft/*.rq`` queries that find bib entries."""
 
-    def __init__(self, records):
-        self.records: dict[str, SourceRecord] = {r.key: r for r in records}
-        self.by_lower = {k.lower(): k for k in self.records}
-        self.by_doi = {r.doi.lower(): r.key for r in self.records.values() if r.doi}
-        self.by_author: dict[str, list[SourceRecord]] = {}
-        for r in self.records.values():
-            if r.first_author:
-                for name in _name_forms(r.first_author):
-                    self.by_author.setdefault(name, []).append(r)
-        self._title_words = {k: _words(r.title) for k, r in self.records.items()}
-        self._journal_words = {k: _words(r.journal or "") for k, r in self.records.items()}
+    def __init__(self, eg: EvidenceGraph):
+        self.eg = eg
 
-    @classmethod
-    def from_graph(cls, eg: EvidenceGraph) -> SourceIndex:
+    @staticmethod
+    def query(name: str) -> str:
         from importlib import resources
 
-        query = resources.files("graph").joinpath("queries", "draft", "bib-index.rq").read_text(encoding="utf-8")
-        rows = eg.select(query)
+        return resources.files("graph").joinpath("queries", "draft", f"{name}.rq").read_text(encoding="utf-8")
+
+    def rows(self, name: str, variable: str | None = None, value: str | None = None) -> list[SourceRecord]:
+        from rdflib import Literal
+        from rdflib.namespace import XSD
+
+        bindings = None
+        if variable is not None:
+            term = Literal(value, datatype=XSD.gYear) if variable == "year" else Literal(value)
+            bindings = {variable: term}
         records: dict[str, SourceRecord] = {}
-        for row in rows:
+        for row in self.eg.select(self.query(name), bindings):
             key = str(row["key"])
             if key in records:
                 continue
-            year = str(row["year"])[:4] if row["year"] is not None else None
+            if variable is not None and row.get(variable) is None:  # some stores leave bound variables out
+                row = {**row, variable: value}
             records[key] = SourceRecord(
                 key=key,
-                doi=str(row["doi"]).lower() if row["doi"] is not None else None,
-                year=year,
-                first_author=str(row["family"]) if row["family"] is not None else None,
-                title=str(row["title"]) if row["title"] is not None else "",
-                journal=str(row["journal"]) if row["journal"] is not None else None,
+                doi=str(row["doi"]).lower() if row.get("doi") is not None else None,
+                year=str(row["year"])[:4] if row.get("year") is not None else None,
+                first_author=str(row["family"]) if row.get("family") is not None else None,
+                title=str(row["title"]) if row.get("title") is not None else "",
+                journal=str(row["journal"]) if row.get("journal") is not None else None,
             )
-        return cls(records.values())
+        return list(records.values())
+
+    def keys(self) -> list[str]:
+        return sorted(str(row["key"]) for row in self.eg.select(self.query("bib-keys")))
+
+
+class SourceIndex:
+    """The bib entries of a graph, indexed for matching references and
+    author-year citations.
+
+    Built from a list of records, or from a graph with :meth:`from_graph`.
+    Given the draft, that fetches only the entries the draft can need (by key,
+    DOI and first author, one small query each) and more on demand (all keys
+    for a misspelt key, the entries of a year for a reference whose first
+    author matches nothing), so a large bibliography is never read whole.
+    """
+
+    def __init__(self, records=(), *, fetch: _Fetcher | None = None):
+        self.records: dict[str, SourceRecord] = {}
+        self.by_lower: dict[str, str] = {}
+        self.by_doi: dict[str, str] = {}
+        self.by_author: dict[str, list[SourceRecord]] = {}
+        self._title_words: dict[str, set[str]] = {}
+        self._journal_words: dict[str, set[str]] = {}
+        self._fetch = fetch
+        self._all_keys: list[str] | None = None if fetch else []
+        self._years_loaded: set[str] = set()
+        self.add(records)
+
+    def add(self, records) -> None:
+        for r in records:
+            if r.key in self.records:
+                continue
+            self.records[r.key] = r
+            self.by_lower[r.key.lower()] = r.key
+            if r.doi:
+                self.by_doi[r.doi.lower()] = r.key
+            if r.first_author:
+                for name in _name_forms(r.first_author):
+                    self.by_author.setdefault(name, []).append(r)
+            self._title_words[r.key] = _words(r.title)
+            self._journal_words[r.key] = _words(r.journal or "")
+
+    @classmethod
+    def from_graph(cls, eg: EvidenceGraph, draft: Draft | None = None) -> SourceIndex:
+        """Every bib entry of ``eg``, or, given ``draft``, those it can need."""
+        fetch = _Fetcher(eg)
+        if draft is None:
+            index = cls(fetch.rows("bib-index"))
+            index._all_keys = sorted(index.records)
+            index._fetch = None
+            return index
+        index = cls(fetch=fetch)
+        keys = {t for s in draft.sentences for c in s.citations if c.kind == "pandoc" for t in c.targets}
+        families = {r.first_author for r in draft.references if r.first_author}
+        for c in draft.citations:
+            if c.kind == "author-year":
+                families.update(t.rsplit(" ", 1)[0] for t in c.targets)
+        dois = {r.doi for r in draft.references if r.doi}
+        for key in sorted(keys):
+            index.add(fetch.rows("bib-by-key", "key", key))
+        for family in sorted(families):
+            for spelling in dict.fromkeys((family, family[:1].swapcase() + family[1:])):
+                index.add(fetch.rows("bib-by-family", "family", spelling))
+        for doi in sorted(dois):
+            for ref in draft.references:  # the DOI as written, and lower-cased
+                m = re.search(re.escape(doi), ref.text, re.I)
+                if m:
+                    for spelling in dict.fromkeys((m.group(0), doi)):
+                        index.add(fetch.rows("bib-by-doi", "doi", spelling))
+                    break
+        return index
+
+    def _load_all_keys(self) -> list[str]:
+        if self._all_keys is None:
+            self._all_keys = self._fetch.keys() if self._fetch else sorted(self.records)
+            for k in self._all_keys:
+                self.by_lower.setdefault(k.lower(), k)
+        return self._all_keys
+
+    def _load_year(self, year: str) -> None:
+        if self._fetch and year not in self._years_loaded:
+            self._years_loaded.add(year)
+            self.add(self._fetch.rows("bib-by-year", "year", year))
 
     def key(self, key: str) -> str | None:
         """The bib key as spelt in sources.bib (case-insensitive), or None."""
-        return self.by_lower.get(key.lower())
+        found = self.by_lower.get(key.lower())
+        if found is None and self._fetch is not None:
+            self._load_all_keys()
+            found = self.by_lower.get(key.lower())
+        return found
 
     def close_keys(self, key: str, n: int = 3) -> list[str]:
         import difflib
 
-        return difflib.get_close_matches(key.lower(), list(self.by_lower), n=n, cutoff=0.6)
+        lowered = {k.lower(): k for k in self._load_all_keys()} or dict(self.by_lower)
+        return [lowered[k] for k in difflib.get_close_matches(key.lower(), list(lowered), n=n, cutoff=0.6)]
 
     def by_author_year(self, family: str, year: str) -> list[str]:
         """Keys whose first author is ``family`` and year ``year`` ("2006" or "2006a")."""
@@ -887,6 +974,8 @@ class SourceIndex:
                         candidates.append((title + journal / 10, r.key))
             if candidates:
                 return max(candidates)[1], "author-year-title"
+        for year in ref.years:
+            self._load_year(year)
         for key, title_words in self._title_words.items():
             r = self.records[key]
             if r.year in ref.years and _overlap(title_words, words) >= TITLE_ONLY_MATCH_MIN:

@@ -118,17 +118,20 @@ def extract_statements(
     index: SourceIndex | None = None,
 ) -> Extraction:
     """One draft statement per cited sentence of ``draft`` (see the module docs)."""
-    from .namespaces import CLAIM, STATEMENT
+    from .namespaces import ARTICLE, CLAIM, STATEMENT
+    from .progress import track
 
     if not SLUG_PATTERN.match(article_id):
         raise InputError(
             draft.path, f"article id {article_id!r} is not a slug (lower-case letters, digits and hyphens)"
         )
-    resolution = resolve(draft, index or SourceIndex.from_graph(eg))
+    article_iri = str(ARTICLE[article_id])
+    resolution = resolve(draft, index or SourceIndex.from_graph(eg, draft))
     matcher = ClaimMatcher(eg, threshold=threshold)
     used: set[str] = set()
     statements: list[DraftStatement] = []
-    for i, (sentence, cited, unresolved) in enumerate(zip(draft.sentences, resolution.cited, resolution.unresolved)):
+    rows = enumerate(zip(draft.sentences, resolution.cited, resolution.unresolved))
+    for i, (sentence, cited, unresolved) in track(rows, "extracting statements", total=len(draft.sentences)):
         if not resolution.counted[i]:
             continue
         claim, similarity, cands = matcher.match(sentence.plain, cited)
@@ -148,7 +151,7 @@ def extract_statements(
         if claim is not None:
             claim_iri, label, new = claim.iri, claim.text, False
             slug = claim.slug
-            existing = tuple(s.iri for s in claim.stated_in if s.article.rstrip("/").endswith("/article/" + article_id))
+            existing = tuple(stmt for stmt, article in claim.statements if article == article_iri)
         else:
             slug = f"todo-{article_id}-line{sentence.line}"
             claim_iri, label, new, existing = str(CLAIM[slug]), quote, True, ()

@@ -291,6 +291,30 @@ def test_resolution_of_the_labelled_draft(index):
     ]
 
 
+@pytest.mark.parametrize("name", ["labelled-draft.md", "labelled-plain.txt"])
+def test_an_index_fetched_for_the_draft_resolves_like_the_whole_bibliography(eg, index, name):
+    draft = read_draft(DRAFTS / name)
+    targeted = SourceIndex.from_graph(eg, draft)
+    assert len(targeted.records) < len(index.records)
+    assert resolve(draft, targeted) == resolve(draft, index)
+
+
+def test_fetched_index_loads_more_on_demand(eg):
+    draft = parse_draft("Hips [@Fairclough2006]. Typo [@fairclough2066].")
+    targeted = SourceIndex.from_graph(eg, draft)
+    assert sorted(targeted.records) == []
+    res = resolve(draft, targeted)
+    assert res.cited == (("fairclough2006",), ())
+    assert "did you mean fairclough2006, fairclough2007?" in res.all_unresolved[0].reason
+    # a misspelt first author: the entries of the reference's year are fetched for a title match
+    ref_draft = parse_draft(
+        "Hips [1].\n\n## References\n\n1. Fredrickson M. Hip abductor weakness in distance runners with "
+        "iliotibial band syndrome. 2000.\n"
+    )
+    targeted = SourceIndex.from_graph(eg, ref_draft)
+    assert resolve(ref_draft, targeted).cited == (("fredericson2000",),)
+
+
 def test_numbers_without_a_reference_list_are_reported_with_their_line(index):
     draft = parse_draft("Hips matter [1].\nKnees matter.2 Ankles too (3).\n", markdown=False)
     res = resolve(draft, index)

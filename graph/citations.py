@@ -25,6 +25,15 @@ def _style(name: str):
         raise ValueError(f"unknown citation style {name!r}; choose from: {', '.join(STYLES)}") from None
 
 
+@cache
+def _backend(name: str):
+    # pybtex's render_as() looks the backend plugin up through entry points on
+    # every call (tens of ms); look it up once.
+    from pybtex.plugin import find_plugin
+
+    return find_plugin("pybtex.backends", name)()
+
+
 def check_style(style: str) -> None:
     """Raise ``ValueError`` unless ``style`` names a pybtex formatting style."""
     _style(style)
@@ -36,7 +45,7 @@ def format_entry(entry, style: str = "vancouver", backend: str = "text") -> str:
     from .styles import decoded_entry
 
     formatted = _style(style).format_entry("1", decoded_entry(entry))
-    return formatted.text.render_as(backend).strip()
+    return formatted.text.render(_backend(backend)).strip()
 
 
 def format_citation(eg, key: str, style: str = "vancouver", backend: str = "text") -> str:

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from ..errors import NotFoundError
-from ..namespaces import ARTICLE, CLAIM, CONCEPT, EV, SOURCE, local_name
+from ..namespaces import ARTICLE, BIBO, CLAIM, CONCEPT, DCTERMS, EV, SOURCE, local_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core import EvidenceGraph
@@ -131,15 +131,23 @@ class _Full:
 
 
 def _gather(eg: EvidenceGraph, style: str) -> _Full:
+    """Everything the page needs, with one query per kind of fact: plain
+    patterns without OPTIONAL, which rdflib evaluates row by row."""
     claims = {_node_id("claim", c.iri): c for c in eg.claims(style=style)}
+    labels: dict[str, str] = {}
+    for row in eg.select(_query("labels")):
+        concept = str(row["concept"])
+        if concept not in labels or getattr(row["label"], "language", None) in (None, "en"):
+            labels[concept] = str(row["label"])
     claim_topics: dict[str, list[str]] = defaultdict(list)
     topics: dict[str, dict] = {}
     for row in eg.select(_query("claim-topics")):
-        cid, tid = _node_id("claim", str(row["claim"])), _node_id("topic", str(row["topic"]))
+        cid, iri = _node_id("claim", str(row["claim"])), str(row["topic"])
+        tid = _node_id("topic", iri)
         if cid not in claims:
             continue
         if tid not in topics:
-            topics[tid] = {"iri": str(row["topic"]), "label": _s(row["label"]) or eg.label(row["topic"])}
+            topics[tid] = {"iri": iri, "label": labels.get(iri) or _last_part(iri)}
         if tid not in claim_topics[cid]:
             claim_topics[cid].append(tid)
     for tids in claim_topics.values():
@@ -147,23 +155,28 @@ def _gather(eg: EvidenceGraph, style: str) -> _Full:
     articles = {}
     for row in eg.select(_query("articles")):
         aid = _node_id("article", str(row["article"]))
-        articles[aid] = {
-            "iri": str(row["article"]),
-            "title": _s(row["title"]) or eg.label(row["article"]),
-            "publisher": _s(row["publisher"]),
-        }
+        if aid not in articles or row["title"] is not None:
+            articles[aid] = {
+                "iri": str(row["article"]),
+                "title": _s(row["title"]) or _last_part(str(row["article"])),
+                "publisher": _s(row["publisher"]),
+            }
+    fields: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in eg.select(_query("source-fields")):
+        fields[str(row["source"])].setdefault(local_name(row["field"], DCTERMS) or "", str(row["value"]))
+    first: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in eg.select(_query("first-names")):
+        first[str(row["source"])].setdefault(local_name(row["role"], BIBO._NS) or "", str(row["family"]))
     sources: dict[str, dict] = {}
     for row in eg.select(_query("sources")):
-        key = str(row["key"])
-        sid = _node_id("source", key)
-        if sid in sources:  # several authors or titles would repeat a row; the first one will do
-            continue
-        issued = _s(row["issued"])
-        sources[sid] = {
-            "iri": str(row["source"]),
+        key, iri = str(row["key"]), str(row["source"])
+        issued = fields[iri].get("issued")
+        names = first.get(iri, {})
+        sources[_node_id("source", key)] = {
+            "iri": iri,
             "key": key,
-            "label": source_label(_s(row["author"]) or _s(row["editor"]), issued[:4] if issued else None, key),
-            "title": _s(row["title"]),
+            "label": source_label(names.get("authorList") or names.get("editorList"), issued and issued[:4], key),
+            "title": fields[iri].get("title"),
         }
     _disambiguate(sources)
     contradictions = [
@@ -177,8 +190,12 @@ def _gather(eg: EvidenceGraph, style: str) -> _Full:
         articles=articles,
         sources=sources,
         contradictions=contradictions,
-        supported_label=eg.label(EV.Supported).lower(),
+        supported_label=labels.get(str(EV.Supported), "supported").lower(),
     )
+
+
+def _last_part(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def _disambiguate(sources: dict[str, dict]) -> None:

@@ -23,11 +23,11 @@ from ._view import GraphView, Node
 __all__ = ["layout"]
 
 #: A claim's cell: room for its dot and a three-line label under it.
-CELL_W, CELL_H = 125.0, 74.0
+CELL_W, CELL_H = 150.0, 92.0
 #: Height of one row of a group's header, where its topic nodes sit.
-HEADER_H = 84.0
+HEADER_H = 92.0
 #: Width of a topic's slot in a header.
-TOPIC_W = 135.0
+TOPIC_W = 150.0
 #: Gap between groups; gap between the claim area and the side columns.
 GROUP_GAP, SIDE_GAP = 30.0, 150.0
 #: Least vertical distance between two sources, or two articles, in a column.

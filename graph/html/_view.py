@@ -32,7 +32,7 @@ STANCE_EDGE = {"asserts": "states", "reports": "reports", "rejects": "rejects"}
 #: Node id prefixes: the project's CURIE prefixes.
 _PREFIX = {"claim": "claim:", "source": "source:", "article": "article:", "topic": "concept:"}
 
-CLAIM_LABEL_CHARS = 64
+CLAIM_LABEL_CHARS = 60
 ARTICLE_LABEL_CHARS = 44
 
 

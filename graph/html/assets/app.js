@@ -34,10 +34,10 @@
   var EDGE = {
     supports: { label: "supports", color: "#2f9e44", width: 2.4, arrow: "arrow" },
     disputes: { label: "disputes", color: "#e03131", width: 2.4, arrow: "arrow" },
-    states: { label: "article states", color: "rgba(73,80,87,0.30)", solid: "#495057", width: 1, arrow: "arrow" },
-    reports: { label: "article reports", color: "rgba(73,80,87,0.22)", solid: "#868e96", width: 1, arrow: "arrow" },
+    states: { label: "article states", color: "rgba(73,80,87,0.24)", solid: "#495057", width: 1, arrow: "arrow" },
+    reports: { label: "article reports", color: "rgba(73,80,87,0.18)", solid: "#868e96", width: 1, arrow: "arrow" },
     rejects: { label: "article rejects", color: "#c2255c", width: 1.8, arrow: "bar" },
-    about: { label: "about topic", color: "rgba(112,72,232,0.28)", solid: "#7048e8", width: 1, arrow: null },
+    about: { label: "about topic", color: "rgba(112,72,232,0.2)", solid: "#7048e8", width: 1, arrow: null },
     contradicts: { label: "contradicts", color: "#f76707", width: 2.6, arrow: "both" }
   };
   var DASHES = [7, 5];
@@ -73,8 +73,8 @@
     }),
     topic: group(KIND.topic.color, KIND.topic.border, {
       shape: "hexagon",
-      widthConstraint: { maximum: 128 },
-      font: { face: FONT, size: 18, color: "#5f3dc4", strokeWidth: 5, strokeColor: "#ffffff" },
+      widthConstraint: { maximum: 140 },
+      font: { face: FONT, size: 19, color: "#5f3dc4", strokeWidth: 5, strokeColor: "#ffffff" },
       scaling: { label: { drawThreshold: 6, maxVisible: 28 } }
     })
   };
@@ -82,7 +82,7 @@
     groups["claim-" + s] = group(STATUS[s].color, STATUS[s].border, {
       shape: "dot",
       size: 11,
-      widthConstraint: { maximum: 116 },
+      widthConstraint: { maximum: 136 },
       font: { face: FONT, size: 12, color: "#212529", strokeWidth: 3, strokeColor: "#ffffff" },
       scaling: { label: { drawThreshold: 8, maxVisible: 22 } }
     });

@@ -310,6 +310,17 @@ def test_page_loads_nothing_from_the_network(eg):
     assert "default-src 'none'" in html  # and a Content-Security-Policy forbids it anyway
 
 
+def test_pyvis_own_template_is_not_offline():
+    """Why the page has a template of its own: pyvis 0.3.2 loads Bootstrap
+    from a CDN even when asked to inline its resources."""
+    from pyvis.network import Network
+
+    net = Network(cdn_resources="in_line")
+    net.add_node(1, label="a")
+    remote = re.findall(r'(?:src|href)="(https://[^"]+)"', net.generate_html())
+    assert any(url.startswith("https://cdn.jsdelivr.net/npm/bootstrap") for url in remote), remote
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -129,7 +129,7 @@
   function statusOf(n) { return n.kind === "claim" ? n.group.slice(6) : null; }
   function nodeVisible(n) {
     if (!shownKinds[n.kind]) return false;
-    if (n.kind === "claim" && !shownStatus[statusOf(n)]) return false;
+    if (n.kind === "claim" && shownStatus[statusOf(n)] === false) return false;
     return !focusSet || focusSet.has(n.id);
   }
   var nodesDS = new vis.DataSet(NODES);
@@ -234,7 +234,7 @@
   function colourOf(id) {
     var n = nodeById[id];
     if (!n) return "#adb5bd";
-    if (n.kind === "claim") return STATUS[statusOf(n)].color;
+    if (n.kind === "claim") return (STATUS[statusOf(n)] || STATUS["no-source"]).color;
     return KIND[n.kind].color;
   }
   function nodeLink(id, extra) {

@@ -316,7 +316,7 @@ class Generator:
         out = []
         for i in range(self.n_sources):
             year = rng.randint(1975, 2024)
-            n_authors = rng.choice((1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 8))
+            n_authors = rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5, 6, 8))
             authors = []
             for _ in range(n_authors):
                 given = rng.choice(GIVEN_NAMES)
@@ -368,7 +368,6 @@ class Generator:
                 concepts.append(slugify(pref))
         if "{P}" in template:
             slots["P"] = rng.choice(POPULATIONS)[0]
-            concepts.append(slugify(slots["P"]))
         if "{J}" in template:
             other = rng.choice([p for p, _a in INTERVENTIONS if p != slots["I"]])
             slots["J"] = other
@@ -377,7 +376,7 @@ class Generator:
         slots["m"] = str(rng.choice((3, 6, 9, 12)))
         slots["pct"] = str(rng.randint(40, 95))
         text = template.format(**slots)
-        return upper_first(text), concepts
+        return upper_first(text), concepts[:2]  # curators tag a claim with its main one or two topics
 
     def make_claims(self, sources: list[Source]) -> list[Claim]:
         rng = self.rng
@@ -411,21 +410,25 @@ class Generator:
                     chosen.append(idx)
             return chosen or [0]
 
+        def n_cites() -> int:
+            # 1-4 citations at one spot; most writers cite one or two.
+            return rng.choices((1, 2, 3, 4), (45, 30, 15, 10))[0]
+
         n_contested = round(self.n_claims / 10)
         contested = set(rng.sample(range(self.n_claims), n_contested))
         for i, claim in enumerate(claims):
             home = i * self.n_articles // self.n_claims  # each article states a block of claims
             stance = "Reports" if rng.random() < 0.15 else "Asserts"
-            cites = pick_sources(rng.randint(1, 4))
+            cites = pick_sources(n_cites())
             claim.statements.append(self._statement(claim, home, stance, cites))
-            if self.n_articles > 1 and rng.random() < 0.1:
+            if self.n_articles > 1 and rng.random() < 0.05:
                 other = self._other_article(home)
-                claim.statements.append(self._statement(claim, other, "Asserts", pick_sources(rng.randint(1, 4))))
+                claim.statements.append(self._statement(claim, other, "Asserts", pick_sources(n_cites())))
             if i in contested:
                 other = self._other_article(home)
                 supporting = {s for st in claim.statements for s in st.cites}
                 claim.statements.append(
-                    self._statement(claim, other, "Rejects", pick_sources(rng.randint(1, 4), supporting))
+                    self._statement(claim, other, "Rejects", pick_sources(n_cites(), supporting))
                 )
             if i and rng.random() < 0.3:
                 claim.related.append(claims[rng.randrange(i)].slug)

@@ -9,6 +9,8 @@ from SPARQL updates equivalent to :func:`graph.loader.derive`.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -26,17 +28,20 @@ __all__ = ["OxigraphBackend", "check_unknown_keys", "fill_store", "load_backend"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-# The derived links of MODEL.md, as graph.loader.derive computes them.
-DERIVE_UPDATE = """
+# The derived links of MODEL.md, as graph.loader.derive computes them; run as
+# an INSERT in memory, and as a CONSTRUCT bulk-loaded back on disk.
+DERIVE = """
 PREFIX cito: <http://purl.org/spar/cito/>
 PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
-INSERT { ?claim cito:obtainsSupportFrom ?source . ?source cito:givesSupportTo ?claim }
-WHERE { ?st a ev:Statement ; ev:claim ?claim ; ev:stance ?stance ; cito:citesAsEvidence ?source .
-        VALUES ?stance { ev:Asserts ev:Reports } } ;
-INSERT { ?claim cito:isDisputedBy ?source . ?source cito:disputes ?claim }
-WHERE { ?st a ev:Statement ; ev:claim ?claim ; ev:stance ev:Rejects ; cito:citesAsEvidence ?source } ;
-INSERT { ?b ev:contradicts ?a } WHERE { ?a ev:contradicts ?b }
-"""
+CONSTRUCT { ?claim ?forward ?source . ?source ?backward ?claim . ?b ev:contradicts ?a }
+WHERE {
+  { ?st a ev:Statement ; ev:claim ?claim ; ev:stance ?stance ; cito:citesAsEvidence ?source .
+    VALUES (?stance ?forward ?backward) {
+      (ev:Asserts cito:obtainsSupportFrom cito:givesSupportTo)
+      (ev:Reports cito:obtainsSupportFrom cito:givesSupportTo)
+      (ev:Rejects cito:isDisputedBy cito:disputes) } }
+  UNION { ?a ev:contradicts ?b }
+}"""
 
 
 class _ToRdflib:
@@ -276,6 +281,63 @@ def _load_turtle(store: ox.Store, path: Path, bulk: bool) -> None:
         raise InputError(path, f"Turtle syntax error: {message}", exc.lineno) from None
 
 
+#: BibTeX files larger than this are converted in a separate process while
+#: the claims load (the conversion is Python; the loading is Rust holding the GIL).
+PARALLEL_BIB_BYTES = 2_000_000
+
+
+def _bib_child(path: str, out: str) -> tuple | None:
+    from .fastbib import bib_to_turtle
+
+    try:
+        Path(out).write_text(bib_to_turtle(path), encoding="utf-8")
+    except InputError as exc:
+        return (exc.path, exc.problem.message, exc.line)
+    return None
+
+
+class _BibInBackground:
+    """``bib_to_turtle(path)``, in a forked process when that pays off."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.pool = self.future = self.tmp = None
+        try:
+            big = self.path.stat().st_size > PARALLEL_BIB_BYTES
+        except OSError:
+            big = False
+        if big:
+            import multiprocessing
+            import tempfile
+            from concurrent.futures import ProcessPoolExecutor
+
+            try:
+                context = multiprocessing.get_context("fork")
+            except ValueError:  # no fork on this platform: do it inline
+                return
+            fd, self.tmp = tempfile.mkstemp(prefix="evg-bib-", suffix=".ttl")
+            os.close(fd)
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self.future = self.pool.submit(_bib_child, str(self.path), self.tmp)
+
+    def result(self) -> str:
+        from .fastbib import bib_to_turtle
+
+        if self.future is None:
+            return bib_to_turtle(self.path)
+        error = self.future.result()
+        if error is not None:
+            raise InputError(*error)
+        return Path(self.tmp).read_text(encoding="utf-8")
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        if self.tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.tmp)
+
+
 def fill_store(
     store: ox.Store,
     claim_paths: list[Path],
@@ -287,48 +349,74 @@ def fill_store(
     """Load vocabulary, bibliography, claims files and derived links into ``store``.
 
     ``step(description)`` is called before each stage (for progress bars).
+    ``bulk`` (for an on-disk store) writes without transactions, which is
+    faster there; in memory, plain transactional loads are the faster ones.
     Raises :class:`InputError` exactly where the rdflib loader would.
     """
     from ..paths import VOCAB_TTL
-    from .fastbib import bib_to_turtle
 
     step = step or (lambda _d: None)
     step("BibTeX")
-    bib = bib_to_turtle(source_path)
-    step("vocabulary")
-    store.load(path=str(VOCAB_TTL), format=ox.RdfFormat.TURTLE)
+    bib = _BibInBackground(source_path)
+    try:
+        store.load(path=str(VOCAB_TTL), format=ox.RdfFormat.TURTLE)
+        for path in claim_paths:
+            step(f"claims {Path(path).name}")
+            try:
+                _load_turtle(store, path, bulk)
+            except InputError:
+                bib.result()  # a BibTeX error is reported first, as the rdflib loader does
+                raise
+        step("BibTeX")
+        text = bib.result()
+    finally:
+        bib.close()
     if bulk:
-        store.bulk_load(bib, ox.RdfFormat.TURTLE)
+        store.bulk_load(text, ox.RdfFormat.TURTLE)
     else:
-        store.load(bib, ox.RdfFormat.TURTLE)
-    for path in claim_paths:
-        step(f"claims {Path(path).name}")
-        _load_turtle(store, path, bulk)
+        store.load(text, ox.RdfFormat.TURTLE)
+    del text
     step("derived links")
-    store.update(DERIVE_UPDATE)
     if bulk:
+        # On disk a transactional update is slow: serialise the new triples
+        # (in Rust, no Python object per triple) and bulk-load them.
+        derived = store.query(DERIVE).serialize(format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(derived, ox.RdfFormat.N_TRIPLES)
         store.flush()
+    else:
+        store.update(DERIVE.replace("CONSTRUCT", "INSERT", 1))
 
 
-# Where claims files mention a source the BibTeX lacks (as graph.loader.unknown_keys looks).
-_UNKNOWN = """
+# Where claims files refer to sources (as graph.loader.unknown_keys looks).
+_MENTIONED = """
+PREFIX cito: <http://purl.org/spar/cito/>
+PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
+PREFIX schema: <https://schema.org/>
+SELECT DISTINCT ?node WHERE {
+  { ?s cito:citesAsEvidence ?node } UNION { ?s cito:cites ?node } UNION { ?s ev:aboutSource ?node }
+  UNION { ?node ev:studyDesign ?d }
+  UNION { ?s schema:itemReviewed ?node FILTER(STRSTARTS(STR(?node), "https://w3id.org/evidence-graph/source/")) }
+}"""
+_KNOWN = "SELECT ?s WHERE { ?s <https://w3id.org/evidence-graph/vocab#entryType> ?t }"
+# The triples that mention them, for the loader's messages.
+_MENTIONS = """
 PREFIX cito: <http://purl.org/spar/cito/>
 PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
 PREFIX schema: <https://schema.org/>
 CONSTRUCT { ?s ?p ?o } WHERE {
-  { VALUES ?p { cito:citesAsEvidence cito:cites ev:aboutSource } ?s ?p ?o BIND(?o AS ?node) }
-  UNION { ?s ev:studyDesign ?o BIND(ev:studyDesign AS ?p) BIND(?s AS ?node) }
-  UNION { ?s schema:itemReviewed ?o BIND(schema:itemReviewed AS ?p) BIND(?o AS ?node)
-          FILTER(STRSTARTS(STR(?o), "https://w3id.org/evidence-graph/source/")) }
-  FILTER NOT EXISTS { ?node ev:entryType ?type }
+  { VALUES ?p { cito:citesAsEvidence cito:cites ev:aboutSource schema:itemReviewed } ?s ?p ?o FILTER(?o IN (NODES)) }
+  UNION { ?s ev:studyDesign ?o FILTER(?s IN (NODES)) BIND(ev:studyDesign AS ?p) }
 }"""
 
 
 def check_unknown_keys(store: ox.Store, claim_paths: list[Path]) -> None:
     """Raise the loader's InputError if the claims cite a key the BibTeX lacks."""
-    triples = list(store.query(_UNKNOWN))
-    if not triples:
+    known = {row[0] for row in store.query(_KNOWN)}
+    nodes = [row[0] for row in store.query(_MENTIONED) if row[0] not in known]
+    if not nodes:
         return
+    terms = ", ".join(str(n) for n in nodes[:1000])  # pyoxigraph terms print as SPARQL
+    triples = list(store.query(_MENTIONS.replace("NODES", terms)))
     from rdflib import Graph
 
     from ..loader import _LazyLocator, unknown_keys
@@ -355,6 +443,6 @@ def load_backend(claim_paths: list[Path], source_path: Path, *, cache: bool = Fa
 
     store = ox.Store()
     with Progress("loading") as bar:
-        fill_store(store, claim_paths, source_path, step=bar.update)
+        fill_store(store, claim_paths, source_path, bulk=False, step=bar.update)
     check_unknown_keys(store, claim_paths)
     return OxigraphBackend(store)

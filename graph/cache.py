@@ -34,7 +34,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["CACHE_ENV", "FORMAT", "KEEP", "cache_key", "cache_root", "clear", "open_cached"]
+__all__ = ["CACHE_ENV", "FORMAT", "KEEP", "artifact", "cache_key", "cache_root", "clear", "open_cached"]
 
 #: Environment variable that overrides the cache location.
 CACHE_ENV = "EVG_CACHE_DIR"
@@ -282,3 +282,34 @@ def clear() -> int:
             with contextlib.suppress(OSError):
                 child.unlink()
     return n
+
+
+def artifact(backend, name: str, build):
+    """``build()``, pickled beside the cached store of ``backend`` (under
+    ``<store>/../artifacts/<name>.pickle``) and loaded from there next time.
+
+    Derived structures such as the search index depend only on the graph, so
+    they share its key: a changed input gives a new store and new artifacts.
+    Without a cached store, or if the file cannot be read back, it builds.
+    """
+    import pickle
+
+    store_path = getattr(backend, "path", None)
+    if store_path is None:
+        return build()
+    from . import __version__
+    from .paths import atomic_write
+
+    path = Path(store_path).parent / "artifacts" / f"{name}-{__version__}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except FileNotFoundError:
+        pass
+    except Exception:  # a damaged or outdated file: rebuild it
+        with contextlib.suppress(OSError):
+            path.unlink()
+    value = build()
+    with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError), atomic_write(path, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return value

@@ -30,6 +30,9 @@ _Q_LINKS = (
   VALUES ?p { cito:obtainsSupportFrom cito:isDisputedBy } ?claim ?p ?source . ?claim a ev:Claim }"""
 )
 _Q_RANKS = _PREFIXES + "SELECT ?source ?rank WHERE { ?source ev:studyDesign/ev:evidenceRank ?rank }"
+_Q_RANKS_OF = (
+    _PREFIXES + "SELECT ?source ?rank WHERE { ?claim ?p ?source . ?source ev:studyDesign/ev:evidenceRank ?rank }"
+)
 _Q_REFUTED = (
     _PREFIXES
     + """PREFIX schema: <https://schema.org/>
@@ -43,6 +46,10 @@ _Q_ARTICLES = (
 )
 
 _NOT_IRI = re.compile(r'[\s<>"{}|^`\\]')
+
+#: Graphs with more triples than this answer per-claim questions with queries
+#: bound to the claim instead of summarising every claim first.
+PER_CLAIM_ABOVE = 300_000
 
 #: Study designs ranked this low or lower are "low-rank evidence"
 #: (models, opinion, cadaver and bench studies).
@@ -229,23 +236,28 @@ class EvidenceGraph:
 
     @cached_property
     def _summaries(self) -> dict[URIRef, ClaimSummary]:
-        # One pass per link kind, through SPARQL so any backend can answer.
+        return self._compute_summaries()
+
+    def _compute_summaries(self, claim: URIRef | None = None) -> dict[URIRef, ClaimSummary]:
+        # One pass per link kind, through SPARQL so any backend can answer;
+        # with ``claim``, the same queries bound to that one claim.
+        b = {"claim": claim} if claim is not None else None
         support: dict[URIRef, set] = defaultdict(set)
         dispute: dict[URIRef, set] = defaultdict(set)
         articles: dict[URIRef, set] = defaultdict(set)
         rank_of: dict = {}
         labels: dict[URIRef, str] = {}
-        for row in self.select(_Q_CLAIMS):
+        for row in self.select(_Q_CLAIMS, b):
             labels[row["claim"]] = str(row["label"]) if row["label"] is not None else ""
-        for row in self.select(_Q_LINKS):
+        for row in self.select(_Q_LINKS, b):
             target = support if row["p"] == CITO.obtainsSupportFrom else dispute
             target[row["claim"]].add(row["source"])
-        for row in self.select(_Q_RANKS):
+        for row in self.select(_Q_RANKS if claim is None else _Q_RANKS_OF, b):
             rank_of[row["source"]] = int(row["rank"])
         refuted: dict[URIRef, set] = defaultdict(set)
-        for row in self.select(_Q_REFUTED):
+        for row in self.select(_Q_REFUTED, b):
             refuted[row["claim"]].add(row["source"])
-        for row in self.select(_Q_ARTICLES):
+        for row in self.select(_Q_ARTICLES, b):
             articles[row["claim"]].add(local_name(row["article"], ARTICLE) or str(row["article"]))
         out = {}
         for claim in sorted(labels):
@@ -269,8 +281,21 @@ class EvidenceGraph:
         return list(self._summaries.values())
 
     def summary(self, claim: str | URIRef) -> ClaimSummary:
-        iri = claim if isinstance(claim, URIRef) and claim in self._summaries else self.resolve_claim(str(claim))
-        return self._summaries[iri]
+        if "_summaries" in self.__dict__ or len(self) <= PER_CLAIM_ABOVE:
+            iri = claim if isinstance(claim, URIRef) and claim in self._summaries else self.resolve_claim(str(claim))
+            return self._summaries[iri]
+        # A big graph: summarise this claim alone rather than all of them.
+        iri = self.resolve_claim(str(claim))
+        return self._compute_summaries(iri)[iri]
+
+    def cached(self, name: str, build):
+        """``build()``, kept on disk beside the cached store (see :mod:`graph.cache`)
+        so that later commands on the same inputs load it instead of rebuilding.
+        Without the cache it is simply ``build()``. ``name`` should change when
+        the structure built changes."""
+        from .cache import artifact
+
+        return artifact(self.backend, name, build)
 
     # --- evidence: what backs each claim (graph/evidence.py does the work) ----
 

@@ -257,6 +257,75 @@ class EvidenceIndex:
             }
         return raw
 
+    # --- records of a few claims, on big graphs ---------------------------------------
+
+    def _loaded(self, claim: str, key: str | None = None) -> _Raw:
+        """The records covering ``claim`` (and source ``key``): all records on a
+        small graph; on a big one (``core.PER_CLAIM_ABOVE``) only those of the
+        claims and sources asked about, fetched by queries bound to them."""
+        from .core import PER_CLAIM_ABOVE
+
+        if "raw" in self.__dict__ or len(self.eg) <= PER_CLAIM_ABOVE:
+            return self.raw
+        part = self.__dict__.setdefault("_part", _Raw())
+        done = self.__dict__.setdefault("_part_done", set())
+        if claim and claim not in done:
+            done.add(claim)
+            self._fetch_claim(part, claim)
+        keys = [key] if key else []
+        if claim:
+            keys += sorted(part.support.get(claim, set()) | part.dispute.get(claim, set()))
+        for k in keys:
+            if k not in part.sources and ("source", k) not in done:
+                done.add(("source", k))
+                self._fetch_source(part, k)
+        return part
+
+    def _fetch_claim(self, part: _Raw, claim: str) -> None:
+        eg, b = self.eg, {"claim": _uri(claim)}
+        rows = eg.select("SELECT ?label WHERE { ?claim <http://www.w3.org/2000/01/rdf-schema#label> ?label }", b)
+        if not eg.ask("ASK { ?claim a <https://w3id.org/evidence-graph/vocab#Claim> }", b):
+            return
+        part.labels[claim] = str(rows[0]["label"]) if rows else ""
+        for row in eg.select(load_query("claim-topics"), b):
+            label = _s(row["label"]) or eg.label(row["topic"])
+            part.topics[claim].add(label)
+            part.topic_terms[claim].add(label)
+            if row["altLabel"] is not None:
+                part.topic_terms[claim].add(str(row["altLabel"]))
+        for row in eg.select(load_query("statements"), b):
+            stmt = str(row["statement"])
+            cited = {
+                str(r["key"]) for r in eg.select(load_query("statement-citations"), {"statement": row["statement"]})
+            }
+            part.statements[claim].append(
+                StatementRef(
+                    iri=stmt,
+                    article=str(row["article"]),
+                    title=_s(row["title"]) or eg.label(row["article"]),
+                    stance=STANCES.get(row["stance"], "asserts"),
+                    quote=_s(row["quote"]) or "",
+                    cited=tuple(sorted(cited)),
+                )
+            )
+        for row in eg.select(load_query("claim-links"), b):
+            target = part.support if row["p"] == CITO.obtainsSupportFrom else part.dispute
+            target[claim].add(str(row["key"]))
+        for row in eg.select(load_query("reviews"), b):
+            part.reviews[(claim, str(row["key"]))].append(
+                _Review(_s(row["verdict"]), _s(row["verdictLabel"]), _s(row["body"]))
+            )
+
+    def _fetch_source(self, part: _Raw, key: str) -> None:
+        from rdflib import Literal
+
+        for row in self.eg.select(load_query("source-facts"), {"key": Literal(key)}):
+            part.sources[str(row["key"])] = {
+                "doi": _s(row["doi"]),
+                "design": _s(row["designLabel"]),
+                "rank": int(row["rank"]) if row["rank"] is not None else None,
+            }
+
     # --- records -----------------------------------------------------------------
 
     def citation(self, key: str, style: str) -> str:
@@ -274,8 +343,9 @@ class EvidenceIndex:
         return self._citations[(key, "")]
 
     def _source_ref(self, claim: str, key: str, style: str) -> SourceRef:
-        facts = self.raw.sources.get(key, {})
-        reviews = self.raw.reviews.get((claim, key), [])
+        raw = self._loaded(claim, key)
+        facts = raw.sources.get(key, {})
+        reviews = raw.reviews.get((claim, key), [])
         order = {str(v): i for i, v in enumerate(VERDICT_SEVERITY)}
         review = min(reviews, key=lambda r: (order.get(r.verdict or "", len(order)), r.body or ""), default=None)
         verdict = None
@@ -283,13 +353,13 @@ class EvidenceIndex:
             verdict = review.label or local_name(review.verdict, EV._NS) or review.verdict
         return SourceRef(
             key=key,
-            citation=self.citation(key, style) if key in self.raw.sources else key,
+            citation=self.citation(key, style) if key in raw.sources else key,
             doi=facts.get("doi"),
             study_design=facts.get("design"),
             evidence_rank=facts.get("rank"),
             verdict=verdict,
             review=review.body if review is not None else None,
-            label=self.short_label(key) if key in self.raw.sources else key,
+            label=self.short_label(key) if key in raw.sources else key,
         )
 
     def _refs(self, claim: str, keys, style: str) -> tuple[SourceRef, ...]:
@@ -297,9 +367,8 @@ class EvidenceIndex:
         return tuple(sorted(refs, key=lambda r: (-(r.evidence_rank or 0), r.key)))
 
     def _detail(self, claim: str, style: str) -> ClaimDetail:
-        raw = self.raw
-        summary = self.eg._summaries.get(_uri(claim))
-        status = summary.status if summary is not None else "no-source"
+        raw = self._loaded(claim)
+        status = self.eg.summary(_uri(claim)).status if claim in raw.labels else "no-source"
         return ClaimDetail(
             iri=claim,
             slug=local_name(claim, CLAIM) or claim,
@@ -355,6 +424,10 @@ class EvidenceIndex:
 
     @cached_property
     def search_index(self) -> SearchIndex:
+        # Kept beside the cached store: building it for 100,000 claims takes seconds.
+        return self.eg.cached("search-index", self._build_search_index)
+
+    def _build_search_index(self) -> SearchIndex:
         from .search import SearchIndex, graph_synonyms
 
         raw = self.raw

@@ -252,3 +252,20 @@ def test_relative_iri_binding_matches_nothing_on_both(both):
     text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + q
     for eg in both.values():
         assert eg.select(text, {"c": URIRef("itbs-compression-syndrome")}) == []
+
+
+def test_per_claim_records_on_big_graphs_equal_the_full_ones(monkeypatch):
+    """Big graphs fetch the records of the claims asked about instead of all;
+    force that path on the bundled corpus and compare every claim."""
+    import graph.core
+
+    full = graph.load(claims=CLAIMS, sources=BIB, store="oxigraph")
+    expected = {str(c): full.evidence.detail(str(c)) for c in full.claim_iris}
+    summaries = full.claim_summaries()
+    monkeypatch.setattr(graph.core, "PER_CLAIM_ABOVE", 0)
+    lazy = graph.load(claims=CLAIMS, sources=BIB, store="oxigraph")
+    assert {c: lazy.evidence.detail(c) for c in expected} == expected
+    assert [lazy.summary(s.iri) for s in summaries] == summaries
+    assert "raw" not in lazy.evidence.__dict__
+    assert "_summaries" not in lazy.__dict__
+    assert len(expected) == 67

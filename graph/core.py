@@ -203,6 +203,9 @@ class EvidenceGraph:
         """A source IRI from its bib key (case-insensitive), ``source:key`` or IRI."""
         key = key.strip()
         bare = local_name(key, SOURCE) or key.removeprefix("source:")
+        exact = SOURCE[bare]
+        if not _NOT_IRI.search(exact) and self.ask(_PREFIXES + "ASK { ?s ev:entryType ?t }", {"s": exact}):
+            return exact  # the usual case, without listing every key
         for k in self.source_keys:
             if k.lower() == bare.lower():
                 return SOURCE[k]

@@ -54,6 +54,14 @@ class _ToRdflib:
         self.iris: dict[str, object] = {}
         self.datatypes: dict[str, object] = {}
 
+    def _plain(self, value: str, language: str | None):
+        # What Literal(value, lang=language) builds, without its validation and
+        # type guessing (a string literal's value is the string itself): rows
+        # of big queries hold hundreds of thousands of these.
+        lit = str.__new__(self.Literal, value)
+        lit._language, lit._datatype, lit._value, lit._ill_typed = language, None, value, False
+        return lit
+
     def __call__(self, term):
         if term is None:
             return None
@@ -66,10 +74,10 @@ class _ToRdflib:
             return node
         if kind is ox.Literal:
             if term.language:
-                return self.Literal(term.value, lang=term.language)
+                return self._plain(term.value, term.language)
             dt = term.datatype.value
             if dt == _XSD_STRING:
-                return self.Literal(term.value)
+                return self._plain(term.value, None)
             datatype = self.datatypes.get(dt)
             if datatype is None:
                 datatype = self.datatypes[dt] = self.URIRef(dt)

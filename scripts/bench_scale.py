@@ -1,0 +1,201 @@
+"""Scale benchmarks for scripts/bench.py: the store, the cache, the named
+queries and the draft check on a synthetic corpus of ``--claims`` claims
+(scripts/synthetic.py), each against the rdflib-only baseline measured in the
+same run.
+
+Every measurement runs in a fresh Python process, so that start-up, imports
+and peak memory are real. The corpus and the cache live under
+``$TMPDIR/evg-bench-<N>-<seed>/`` and are reused by later runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Set by bench.py from --claims / --seed / --baseline-timeout.
+OPTIONS = {"claims": 100_000, "seed": 1, "baseline_timeout": 900.0}
+
+_MEASURE = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+{body}
+json.dump({{"seconds": time.perf_counter() - t0, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            **extra}}, sys.stdout)
+"""
+
+
+def _workdir() -> Path:
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"evg-bench-{OPTIONS['claims']}-{OPTIONS['seed']}"
+
+
+def corpus() -> tuple[Path, Path, Path]:
+    """(claims.ttl, sources.bib, articles/) of the synthetic corpus, written once."""
+    folder = _workdir() / "corpus"
+    claims, bib = folder / "claims.ttl", folder / "sources.bib"
+    if not (claims.exists() and bib.exists()):
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "synthetic.py"), "--claims", str(OPTIONS["claims"]),
+             "--out", str(folder), "--seed", str(OPTIONS["seed"])],
+            check=True,
+        )  # fmt: skip
+    return claims, bib, folder / "articles"
+
+
+def _env(cache: str | None = None) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), EVG_PROGRESS="0")
+    env["EVG_CACHE_DIR"] = cache or str(_workdir() / "cache")
+    return env
+
+
+def measure(body: str, *, timeout: float | None = None, env: dict | None = None) -> dict | None:
+    """Run ``body`` in a fresh interpreter; its wall time from start-up, peak
+    RSS and any ``extra`` dict it fills. None if it ran past ``timeout``."""
+    code = _MEASURE.format(body=textwrap.dedent(body).strip() + "\nextra = globals().get('extra', {})")
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env or _env(), check=True
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    except subprocess.CalledProcessError as exc:
+        raise RuntimeError(f"benchmark process failed:\n{exc.stderr}") from None
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_cli(args: list[str], env: dict | None = None, repeat: int = 1) -> float:
+    """Median wall time of ``python -m graph ARGS`` (the `evg` command), start-up included."""
+    import time
+
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "graph", *args], check=True, capture_output=True, env=env or _env())
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _load_body(store: str, cache: bool, claims: Path, bib: Path) -> str:
+    return (
+        "import graph\n"
+        f"eg = graph.load(claims={str(claims)!r}, sources={str(bib)!r}, store={store!r}, cache={cache!r})\n"
+        "extra = {'triples': len(eg)}\n"
+    )
+
+
+def register(bench, Row, timed) -> None:  # noqa: N803 (the classes bench.py passes in)
+    """Add the scale benchmarks to bench.py's registry."""
+
+    @bench("bundled-warm-sources")
+    def bundled_warm_sources() -> list[Row]:
+        """`evg sources "compression syndrome" --format json` on the bundled corpus, warm cache."""
+        args = ["sources", "compression syndrome", "--format", "json"]
+        corpus_args = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
+        env = _env(str(_workdir() / "cache-bundled"))
+        run_cli([*args, *corpus_args], env)  # warms the cache
+        warm = run_cli([*args, *corpus_args], env, repeat=7)
+        rdflib = run_cli([*args, *corpus_args, "--store", "rdflib"], env, repeat=3)
+        return [
+            Row("evg sources, bundled corpus, warm", "67 claims", warm, 0.4, f"rdflib store: {rdflib:.2f} s"),
+        ]
+
+    @bench("scale-load")
+    def scale_load() -> list[Row]:
+        """Cold load of N claims (BibTeX included) into Oxigraph, against rdflib + pybtex."""
+        claims, bib, _articles = corpus()
+        n = OPTIONS["claims"]
+        ox = measure(_load_body("oxigraph", False, claims, bib))
+        base = measure(_load_body("rdflib", False, claims, bib), timeout=OPTIONS["baseline_timeout"])
+        cache_dir = _workdir() / "cache-build"
+        import shutil
+
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        build = measure(_load_body("auto", True, claims, bib), env=_env(str(cache_dir)))
+        warm = measure(_load_body("auto", True, claims, bib), env=_env(str(cache_dir)))
+        if base is None:
+            ratio = f">= {OPTIONS['baseline_timeout'] / ox['seconds']:.0f}x"
+            base_text = f"rdflib + pybtex: > {OPTIONS['baseline_timeout']:.0f} s (stopped)"
+        else:
+            ratio = f"{base['seconds'] / ox['seconds']:.1f}x"
+            base_text = f"rdflib + pybtex: {base['seconds']:.1f} s, {base['rss_mb'] / 1024:.2f} GB"
+        size = f"{n:,} claims, {ox['triples']:,} triples"
+        return [
+            Row("cold load, Oxigraph, BibTeX included", size, ox["seconds"], 12.0, f"{ratio} faster; {base_text}"),
+            Row("first CLI load: build the on-disk cache", size, build["seconds"], None, "once per change of inputs"),
+            Row("warm load from the cache", size, warm["seconds"], None, ""),
+            Row("peak memory of the cold load (GB)", size, ox["rss_mb"] / 1024, 1.5, "resident set size"),
+        ]
+
+    @bench("scale-sources")
+    def scale_sources() -> list[Row]:
+        """`evg sources TEXT --format json` on N claims with a warm cache."""
+        claims, bib, _articles = corpus()
+        corpus_args = ["--claims", str(claims), "--sources", str(bib)]
+        args = ["sources", "hip strengthening for runners with ITBS", "--format", "json", *corpus_args]
+        run_cli(args)  # builds the cache and the search index once
+        warm = run_cli(args, repeat=5)
+        return [Row("evg sources, warm cache", f"{OPTIONS['claims']:,} claims", warm, 1.0, "median of 5 runs")]
+
+    @bench("scale-queries")
+    def scale_queries() -> list[Row]:
+        """Every named query on N claims: Oxigraph (warm cache) against rdflib."""
+        claims, bib, _articles = corpus()
+        timing = textwrap.dedent(
+            """
+            import time
+            from graph.sparql import list_queries, run_query
+            times = {}
+            for q in list_queries():
+                start = time.perf_counter()
+                run_query(eg, q.text, where=q.name)
+                times[q.name] = time.perf_counter() - start
+            extra = {'times': times}
+            """
+        )
+        measure(_load_body("auto", True, claims, bib))  # builds the cache if needed
+        ox = measure(_load_body("auto", True, claims, bib) + timing)["times"]
+        base = measure(_load_body("rdflib", False, claims, bib) + timing, timeout=OPTIONS["baseline_timeout"])
+        rows = []
+        for name, seconds in ox.items():
+            if base is None:
+                note = f"rdflib: all queries > {OPTIONS['baseline_timeout']:.0f} s with the load (stopped)"
+            else:
+                b = base["times"][name]
+                note = f"rdflib {b:.2f} s: {b / max(seconds, 1e-6):.0f}x"
+            rows.append(Row(f"query {name}", f"{OPTIONS['claims']:,} claims", seconds, 1.0, note))
+        return rows
+
+    @bench("scale-check")
+    def scale_check() -> list[Row]:
+        """`evg check` of a 1,000-sentence draft against N claims, warm cache."""
+        import random
+        import re
+
+        claims, bib, _articles = corpus()
+        labels = re.findall(r'rdfs:label "([^"]+)"', claims.read_text(encoding="utf-8"))
+        keys = re.findall(r"^@article\{([^,]+),", bib.read_text(encoding="utf-8"), flags=re.M)
+        rng = random.Random(OPTIONS["seed"])
+        lines = ["# Draft", ""]
+        for i in range(1000):
+            label = rng.choice(labels)
+            if i % 3 == 0:
+                lines.append(f"{label[:-1]} [@{rng.choice(keys)}].")
+            elif i % 3 == 1:
+                lines.append(f"Our clinic notes show the weather mattered on day {i}.")
+            else:
+                lines.append(label)
+        draft = _workdir() / "draft.md"
+        draft.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+        args = ["check", str(draft), "--format", "json", "--claims", str(claims), "--sources", str(bib)]
+        run_cli(["sources", "warm up", "--claims", str(claims), "--sources", str(bib)])
+        warm = run_cli(args, repeat=1)
+        return [Row("evg check, 1,000-sentence draft", f"{OPTIONS['claims']:,} claims", warm, 10.0, "warm cache")]

@@ -245,6 +245,13 @@ def bench_html_5k_browser() -> list[Row]:
     ]
 
 
+# --- scale: store, cache, named queries, draft check (scripts/bench_scale.py) ---------------
+
+import bench_scale  # noqa: E402  (beside this file)
+
+bench_scale.register(bench, Row, timed)
+
+
 # --- running -------------------------------------------------------------------------------
 
 
@@ -266,7 +273,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", action="append", metavar="NAME", help="run only this benchmark (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    parser.add_argument("--claims", type=int, default=100_000, help="claims in the synthetic corpus of the scale rows")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic corpus")
+    parser.add_argument(
+        "--baseline-timeout", type=float, default=900, help="seconds before an rdflib baseline run is stopped"
+    )
     args = parser.parse_args(argv)
+    bench_scale.OPTIONS.update(claims=args.claims, seed=args.seed, baseline_timeout=args.baseline_timeout)
     if args.list:
         for name, func in BENCHES.items():
             print(f"{name:<20} {(func.__doc__ or '').strip().splitlines()[0]}")

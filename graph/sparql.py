@@ -35,6 +35,7 @@ __all__ = [
     "READ_FORMS",
     "NamedQuery",
     "QueryResult",
+    "bind_values",
     "check_query",
     "compact_iri",
     "format_result",
@@ -344,7 +345,8 @@ def run_query(
     """Check and run one read-only SPARQL query on ``eg``.
 
     ``params`` binds variables before the query runs (``{"claim": "claim:slug"}``;
-    values as :func:`parse_param` reads them). ``where`` names the query in
+    values as :func:`parse_param` reads them) through :func:`bind_values`, so
+    every store, and a remote endpoint, runs the same self-contained text. ``where`` names the query in
     error messages (a file name, ``-e``, or a named query). The project's
     prefixes are predeclared, so queries may use ``ev:``, ``cito:``, ``claim:``
     ... without PREFIX lines.
@@ -360,12 +362,60 @@ def run_query(
                 raise QueryError(f"{where}: --param {name}: the query has no variable ?{name} (it has {listed})")
             bindings[name] = parse_param(name, value, eg)
     try:
-        raw = eg.query(text, bindings)
+        raw = eg.query(bind_values(text, bindings, form=form) if bindings else text)
         return QueryResult.from_rdflib(raw, form)
     except QueryError:
         raise
     except Exception as exc:
         raise QueryError(f"{where}: query failed: {type(exc).__name__}: {exc}") from None
+
+
+# One lexical token of SPARQL, enough to find the query's WHERE group: comments,
+# strings and IRIs are matched whole so that braces inside them do not count.
+_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+    |(?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    |(?P<iri><[^<>"{}|^`\\\s]*>)
+    |(?P<var>[?$]\w+)
+    |(?P<word>:?[A-Za-z_][\w.\-]*(?::[\w.\-]*)?)
+    |(?P<open>\{)
+    |(?P<close>\})
+    |(?P<other>.)""",
+    re.X | re.S,
+)
+
+
+def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None) -> str:
+    """``text`` with ``VALUES (?a ?b) { (<x> "y") }`` placed first in its WHERE
+    group, which binds the variables before the rest of the pattern is matched.
+
+    This is how parameters reach every store: rdflib and Oxigraph both start
+    from the bound values (Oxigraph's own ``substitutions`` join them only
+    after evaluating everything), and a remote endpoint gets plain SPARQL 1.1.
+    The clause goes on the same line, so line numbers hold. ``form`` (from
+    :func:`check_query`) tells a CONSTRUCT template from the WHERE group. A
+    query without a group (``DESCRIBE <x>``) gets a trailing VALUES clause.
+    """
+    if not bindings:
+        return text
+    names = list(bindings)
+    row = " ".join(turtle_term(bindings[n]) for n in names)
+    values = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
+    depth, seen_where, position = 0, False, None
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "open":
+            if depth == 0 and (seen_where or form != "CONSTRUCT"):
+                position = m.end()
+                break
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif kind == "word" and depth == 0 and m.group().upper() == "WHERE":
+            seen_where = True
+    if position is None:
+        return f"{text}\n{values}"
+    return f"{text[:position]} {values} {text[position:]}"
 
 
 # --- formatting -----------------------------------------------------------------

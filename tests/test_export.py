@@ -326,3 +326,12 @@ def test_cli_bad_options_are_usage_errors(args, message):
     result = CliRunner().invoke(cli, ["export", *CORPUS, *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_listing_the_formats_loads_neither_rdflib_nor_networkx():
+    import subprocess
+    import sys
+
+    code = "import sys, graph.cli.query; print(sorted({m.split('.')[0] for m in sys.modules} & {'rdflib', 'networkx'}))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out == "[]\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-__all__ = ["corpus_options", "echo_json", "load_graph", "output_option", "write_output"]
+__all__ = ["corpus_options", "echo_json", "load_graph", "output_option", "style_option", "write_output"]
 
 
 def corpus_options(func):
@@ -61,6 +61,13 @@ def load_graph(claims, sources):
         store=meta.get("evg.store", "auto"),
         cache=meta.get("evg.cache", False),
     )
+
+
+def style_option(help: str = "Citation style of the formatted sources."):
+    """``--style vancouver|apa|plain`` (default vancouver), the same on every command."""
+    from ..citations import STYLES
+
+    return click.option("--style", type=click.Choice(STYLES), default="vancouver", show_default=True, help=help)
 
 
 def output_option(default: str | None = None):

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import corpus_options, echo_json, load_graph, output_option, write_output
-
-STYLE_CHOICES = ("vancouver", "apa", "plain")
+from ._common import corpus_options, echo_json, load_graph, output_option, style_option, write_output
 
 
 def _text_option(func):
@@ -38,13 +36,7 @@ def _warn_unresolved(path, unresolved) -> None:
     show_default=True,
     help="table: for a terminal; json: for programs; md: a Markdown report.",
 )
-@click.option(
-    "--style",
-    type=click.Choice(STYLE_CHOICES),
-    default="vancouver",
-    show_default=True,
-    help="Citation style of suggested and cited sources.",
-)
+@style_option("Citation style of suggested and cited sources.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any sentence is miscited or unsourced (for docs CI).")
 @_text_option
 @output_option()

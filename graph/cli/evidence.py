@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ._common import corpus_options, echo_json, load_graph, output_option, write_output
+from ._common import corpus_options, echo_json, load_graph, output_option, style_option, write_output
 
-STYLE_CHOICES = ("vancouver", "apa", "plain")
 FORMAT_CHOICES = ("table", "json", "md")
-
-
-def _style_option(func):
-    return click.option(
-        "--style",
-        type=click.Choice(STYLE_CHOICES),
-        default="vancouver",
-        show_default=True,
-        help="Citation style of the formatted sources.",
-    )(func)
 
 
 def _format_option(func):
@@ -36,7 +25,7 @@ def _format_option(func):
 @click.argument("text_or_claim_id")
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=5, show_default=True, help="Most matches shown.")
 @_format_option
-@_style_option
+@style_option()
 def sources(claims, sources, text_or_claim_id, limit, fmt, style):
     """Which sources support or dispute a claim.
 
@@ -76,7 +65,7 @@ def sources(claims, sources, text_or_claim_id, limit, fmt, style):
 @corpus_options
 @click.argument("source_key")
 @_format_option
-@_style_option
+@style_option()
 def claims_cmd(claims, sources, source_key, fmt, style):
     """Which claims a source supports and which it disputes.
 

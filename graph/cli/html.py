@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import corpus_options, load_graph
+from ._common import corpus_options, load_graph, style_option
 
 
 @click.command()
@@ -29,13 +29,7 @@ from ._common import corpus_options, load_graph
 )
 @click.option("--article", metavar="SLUG", help="Show only the claims this article states, rejects or reports.")
 @click.option("--topic", metavar="SLUG", help="Show only the claims about this topic or a narrower one.")
-@click.option(
-    "--style",
-    type=click.Choice(["vancouver", "apa", "plain"]),
-    default="vancouver",
-    show_default=True,
-    help="Citation style of the references in the side panel.",
-)
+@style_option("Citation style of the references in the side panel.")
 def html(claims, sources, output, focus, depth, article, topic, style):
     """Write the evidence graph as one interactive HTML page that works
     offline (vis-network, script, style and data are all inside the file).

@@ -53,6 +53,19 @@ def find_oxigraph() -> str:
     raise ServerError("the `oxigraph` server command is not installed; install it with `pip install oxigraph`")
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to send SIGTERM when the parent dies,
+    so a killed ``evg serve`` leaves no orphan server. A no-op elsewhere."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -115,11 +128,17 @@ class Server:
         cmd = [binary, "serve-read-only", "--location", str(location), "--bind", f"{self.host}:{self.port}"]
         if self.timeout:
             cmd += ["--timeout-s", str(max(1, round(self.timeout)))]
-        self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # The server's log goes to a file, not a pipe nobody drains (a full pipe
+        # would stall a long-running server); on Linux it also dies with us.
+        self._log = tempfile.TemporaryFile(mode="w+", prefix="evg-oxigraph-")  # noqa: SIM115 (open while it runs)
+        self.process = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=self._log, text=True, preexec_fn=_die_with_parent
+        )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                err = self.process.stderr.read().strip() if self.process.stderr else ""
+                self._log.seek(0)
+                err = self._log.read().strip()
                 self.stop()
                 raise ServerError(f"oxigraph server exited at start: {err or 'no message'}")
             try:
@@ -140,10 +159,10 @@ class Server:
                 except subprocess.TimeoutExpired:
                     self.process.kill()
                     self.process.wait()
-            for stream in (self.process.stdout, self.process.stderr):
-                if stream is not None:
-                    stream.close()
             self.process = None
+        if getattr(self, "_log", None) is not None:
+            self._log.close()
+            self._log = None
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None

@@ -218,7 +218,10 @@ class EvidenceGraph:
         from .bibtex import rdf_to_entry
 
         source = self.resolve_source(key)
-        return rdf_to_entry(self.backend.describe(source), source)[1]
+        entries = self.__dict__.setdefault("_bib_entries", {})
+        if source not in entries:  # citation and label both need it: build it once
+            entries[source] = rdf_to_entry(self.backend.describe(source), source)[1]
+        return entries[source]
 
     def bibliography(self):
         """All sources as pybtex ``BibliographyData`` (crossref parents last)."""

@@ -386,7 +386,11 @@ class EvidenceIndex:
             from .citations import check_style
 
             check_style(style)
-            self._details[style] = {c: self._detail(c, style) for c in sorted(self.raw.labels)}
+            # Formatting every citation of a big corpus takes seconds: keep the
+            # records beside the cached store (a no-op without the cache).
+            self._details[style] = self.eg.cached(
+                f"claim-details-{style}", lambda: {c: self._detail(c, style) for c in sorted(self.raw.labels)}
+            )
         return self._details[style]
 
     def detail(self, claim: str, style: str = "vancouver") -> ClaimDetail:

@@ -15,7 +15,7 @@ from graph.canonical import canonical_turtle
 from graph.loader import parse_turtle
 from graph.namespaces import ARTICLE, CITO, CLAIM, DCTERMS, EV, OA, RDF, RDFS, SCHEMA, SOURCE, local_name
 
-from .conftest import ROOT
+from .conftest import ROOT, require_or_skip
 
 CLAIMS_TTL = ROOT / "claims.ttl"
 _raw = Graph()
@@ -97,8 +97,7 @@ def test_every_source_has_one_study_design():
 
 
 def test_a_review_for_each_statement_check():
-    if not FACTS.is_file():
-        pytest.skip("sources-facts.json not beside the project")
+    require_or_skip(FACTS.is_file(), f"sources-facts.json not found at {FACTS}")
     checks = json.loads(FACTS.read_text(encoding="utf-8"))["statement_checks"]
     reviewed = {local_name(o, SOURCE) for o in _raw.objects(None, EV.aboutSource)}
     assert {c["reference"] for c in checks} <= reviewed

@@ -269,3 +269,20 @@ def test_per_claim_records_on_big_graphs_equal_the_full_ones(monkeypatch):
     assert "raw" not in lazy.evidence.__dict__
     assert "_summaries" not in lazy.__dict__
     assert len(expected) == 67
+
+
+@pytest.mark.parametrize("damage", ["syntax", "not-utf8"])
+def test_big_claims_files_loaded_by_path_report_errors_like_small_ones(tmp_path, damage):
+    from graph.store.oxigraph import BY_PATH_BYTES
+
+    text = (ROOT / "claims.ttl").read_bytes()
+    padding = b"# padding to pass the by-path size\n" * (BY_PATH_BYTES // 30)
+    bad = b'claim:x a ev:Claim ; rdfs:label "unterminated .\n' if damage == "syntax" else b"# caf\xe9\n"
+    big = tmp_path / "big.ttl"
+    big.write_bytes(text + padding + bad)
+    assert big.stat().st_size > BY_PATH_BYTES
+    with pytest.raises(InputError) as on_rdflib:
+        graph.load(claims=big, sources=BIB, store="rdflib")
+    with pytest.raises(InputError) as on_oxigraph:
+        graph.load(claims=big, sources=BIB, store="oxigraph")
+    assert str(on_oxigraph.value) == str(on_rdflib.value)

@@ -266,24 +266,53 @@ class OxigraphBackend:
         return self._rdf
 
 
+#: Claims files at least this big go to Oxigraph by path, without a copy in
+#: Python (a 100 MB file would cost 300 MB as str and bytes).
+BY_PATH_BYTES = 1_000_000
+
+
+def _clean_utf8(path: Path) -> bool:
+    """Whether the file is UTF-8 without NUL bytes, read in chunks (no full copy)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                if b"\x00" in chunk:
+                    return False
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except (UnicodeDecodeError, OSError):
+        return False
+    return True
+
+
 def _load_turtle(store: ox.Store, path: Path, bulk: bool) -> None:
     from ..paths import read_text
 
-    # read_text turns missing, unreadable, non-UTF-8 and empty files into InputError.
-    data = read_text(path).encode("utf-8")
     base = Path(path).resolve().as_uri()
     try:
+        big = Path(path).is_file() and Path(path).stat().st_size >= BY_PATH_BYTES
+    except OSError:
+        big = False
+    # read_text turns missing, unreadable, non-UTF-8 and empty files into InputError;
+    # a big file is checked by Oxigraph's parser, and by read_text if that fails.
+    if big and not _clean_utf8(path):
+        read_text(path)  # raises the loader's message for this file
+    source = {"path": str(path)} if big else {"input": read_text(path).encode("utf-8")}
+    try:
         if bulk:
-            store.bulk_load(data, ox.RdfFormat.TURTLE, base_iri=base)
+            store.bulk_load(format=ox.RdfFormat.TURTLE, base_iri=base, **source)
         else:
-            store.load(data, ox.RdfFormat.TURTLE, base_iri=base)
+            store.load(format=ox.RdfFormat.TURTLE, base_iri=base, **source)
     except SyntaxError as exc:
         # Report it in the rdflib loader's words, so messages do not depend on the store.
         from rdflib import Graph
 
         from ..loader import parse_turtle
 
-        parse_turtle(Graph(), path, data.decode("utf-8"))
+        parse_turtle(Graph(), path)
         message = str(exc.args[0]) if exc.args else str(exc)  # rdflib accepted what Oxigraph refuses
         message = message.split(": ", 1)[-1] if message.startswith("Parser error") else message
         raise InputError(path, f"Turtle syntax error: {message}", exc.lineno) from None
@@ -328,15 +357,16 @@ class _BibInBackground:
             self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
             self.future = self.pool.submit(_bib_child, str(self.path), self.tmp)
 
-    def result(self) -> str:
+    def result(self) -> dict:
+        """``input=`` the Turtle text, or ``path=`` the file the child wrote it to."""
         from .fastbib import bib_to_turtle
 
         if self.future is None:
-            return bib_to_turtle(self.path)
+            return {"input": bib_to_turtle(self.path)}
         error = self.future.result()
         if error is not None:
             raise InputError(*error)
-        return Path(self.tmp).read_text(encoding="utf-8")
+        return {"path": self.tmp}
 
     def close(self) -> None:
         if self.pool is not None:
@@ -376,14 +406,14 @@ def fill_store(
                 bib.result()  # a BibTeX error is reported first, as the rdflib loader does
                 raise
         step("BibTeX")
-        text = bib.result()
+        source = bib.result()
+        if bulk:
+            store.bulk_load(format=ox.RdfFormat.TURTLE, **source)
+        else:
+            store.load(format=ox.RdfFormat.TURTLE, **source)
+        del source
     finally:
         bib.close()
-    if bulk:
-        store.bulk_load(text, ox.RdfFormat.TURTLE)
-    else:
-        store.load(text, ox.RdfFormat.TURTLE)
-    del text
     step("derived links")
     if bulk:
         # On disk a transactional update is slow: serialise the new triples

@@ -114,7 +114,7 @@ class ClaimMatcher:
         evidence = eg.evidence
         #: the index `evg sources` ranks with: the same ranking, without formatting citations
         self.index = evidence.search_index
-        self._raw = evidence.raw
+        self._evidence = evidence
         self._terms: dict[str, frozenset[str]] = {}
         self._weights: dict[str, float] = {}
         self._claims: dict[str, ClaimInfo] = {}
@@ -130,7 +130,8 @@ class ClaimMatcher:
         from .evidence import VERDICT_SEVERITY
         from .namespaces import CLAIM, EV, local_name
 
-        raw = self._raw
+        # This claim's records: all of them on a small graph, fetched for it alone on a big one.
+        raw = self._evidence._loaded(iri)
         order = {str(v): i for i, v in enumerate(VERDICT_SEVERITY)}
 
         def strongest_first(keys) -> tuple[str, ...]:

@@ -427,9 +427,7 @@ class Generator:
             if i in contested:
                 other = self._other_article(home)
                 supporting = {s for st in claim.statements for s in st.cites}
-                claim.statements.append(
-                    self._statement(claim, other, "Rejects", pick_sources(n_cites(), supporting))
-                )
+                claim.statements.append(self._statement(claim, other, "Rejects", pick_sources(n_cites(), supporting)))
             if i and rng.random() < 0.3:
                 claim.related.append(claims[rng.randrange(i)].slug)
             if i and rng.random() < 0.02:

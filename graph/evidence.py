@@ -9,6 +9,7 @@ work once per graph (see :class:`EvidenceIndex`) and caches it.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -203,6 +204,12 @@ def _s(term) -> str | None:
     return None if term is None else str(term)
 
 
+@functools.cache
+def _cached_query(name: str) -> str:
+    # The per-claim path runs the same few queries thousands of times.
+    return load_query(name)
+
+
 class EvidenceIndex:
     """The claim records of one :class:`EvidenceGraph`, built once and cached.
 
@@ -287,16 +294,16 @@ class EvidenceIndex:
         if not eg.ask("ASK { ?claim a <https://w3id.org/evidence-graph/vocab#Claim> }", b):
             return
         part.labels[claim] = str(rows[0]["label"]) if rows else ""
-        for row in eg.select(load_query("claim-topics"), b):
+        for row in eg.select(_cached_query("claim-topics"), b):
             label = _s(row["label"]) or eg.label(row["topic"])
             part.topics[claim].add(label)
             part.topic_terms[claim].add(label)
             if row["altLabel"] is not None:
                 part.topic_terms[claim].add(str(row["altLabel"]))
-        for row in eg.select(load_query("statements"), b):
+        for row in eg.select(_cached_query("statements"), b):
             stmt = str(row["statement"])
             cited = {
-                str(r["key"]) for r in eg.select(load_query("statement-citations"), {"statement": row["statement"]})
+                str(r["key"]) for r in eg.select(_cached_query("statement-citations"), {"statement": row["statement"]})
             }
             part.statements[claim].append(
                 StatementRef(
@@ -308,10 +315,10 @@ class EvidenceIndex:
                     cited=tuple(sorted(cited)),
                 )
             )
-        for row in eg.select(load_query("claim-links"), b):
+        for row in eg.select(_cached_query("claim-links"), b):
             target = part.support if row["p"] == CITO.obtainsSupportFrom else part.dispute
             target[claim].add(str(row["key"]))
-        for row in eg.select(load_query("reviews"), b):
+        for row in eg.select(_cached_query("reviews"), b):
             part.reviews[(claim, str(row["key"]))].append(
                 _Review(_s(row["verdict"]), _s(row["verdictLabel"]), _s(row["body"]))
             )
@@ -319,7 +326,7 @@ class EvidenceIndex:
     def _fetch_source(self, part: _Raw, key: str) -> None:
         from rdflib import Literal
 
-        for row in self.eg.select(load_query("source-facts"), {"key": Literal(key)}):
+        for row in self.eg.select(_cached_query("source-facts"), {"key": Literal(key)}):
             part.sources[str(row["key"])] = {
                 "doi": _s(row["doi"]),
                 "design": _s(row["designLabel"]),

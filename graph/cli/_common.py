@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-__all__ = ["corpus_options", "echo_json", "load_graph", "output_option", "style_option", "write_output"]
+__all__ = [
+    "corpus_options",
+    "echo_json",
+    "format_option",
+    "load_graph",
+    "output_option",
+    "style_option",
+    "write_output",
+]
 
 
 def corpus_options(func):
@@ -60,6 +68,13 @@ def load_graph(claims, sources):
         sources=sources,
         store=meta.get("evg.store", "auto"),
         cache=meta.get("evg.cache", False),
+    )
+
+
+def format_option(choices, default: str, help: str | None = None):
+    """``--format`` (passed on as ``fmt``) with the command's own choices."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True, help=help
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import corpus_options, echo_json, load_graph, output_option, style_option, write_output
+from ._common import corpus_options, echo_json, format_option, load_graph, output_option, style_option, write_output
 
 
 def _text_option(func):
@@ -28,14 +28,7 @@ def _warn_unresolved(path, unresolved) -> None:
 @click.command()
 @corpus_options
 @click.argument("draft", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "md"]),
-    default="table",
-    show_default=True,
-    help="table: for a terminal; json: for programs; md: a Markdown report.",
-)
+@format_option(["table", "json", "md"], "table", "table: for a terminal; json: for programs; md: a Markdown report.")
 @style_option("Citation style of suggested and cited sources.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any sentence is miscited or unsourced (for docs CI).")
 @_text_option

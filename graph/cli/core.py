@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from ._common import corpus_options, echo_json, load_graph
+from ._common import corpus_options, echo_json, format_option, load_graph
 
 
 @click.command()
 @corpus_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(["text", "json"], "text")
 def stats(claims, sources, fmt):
     """Count claims, statements, sources and articles, and show how well the
     claims are backed: supported, low-rank evidence only, contested, or no

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import click
 
-from ._common import corpus_options, echo_json, load_graph, output_option, style_option, write_output
+from ._common import corpus_options, echo_json, format_option, load_graph, output_option, style_option, write_output
 
 FORMAT_CHOICES = ("table", "json", "md")
 
 
-def _format_option(func):
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMAT_CHOICES),
-        default="table",
-        show_default=True,
-        help="table: for reading in a terminal; json: for programs; md: Markdown for notes.",
-    )(func)
+_format_option = format_option(
+    FORMAT_CHOICES, "table", "table: for reading in a terminal; json: for programs; md: Markdown for notes."
+)
 
 
 @click.command()
@@ -96,14 +90,7 @@ def claims_cmd(claims, sources, source_key, fmt, style):
 
 @click.command()
 @corpus_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "html", "csv"]),
-    default="md",
-    show_default=True,
-    help="md: Markdown table; html: a standalone page; csv: for spreadsheets.",
-)
+@format_option(["md", "html", "csv"], "md", "md: Markdown table; html: a standalone page; csv: for spreadsheets.")
 @output_option()
 def report(claims, sources, fmt, output):
     """The writer's evidence table: one row per claim, weakest-supported first.

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..export import FORMATS as EXPORT_FORMATS
-from ._common import corpus_options, echo_json, load_graph, output_option, write_output
+from ._common import corpus_options, echo_json, format_option, load_graph, output_option, write_output
 
 #: Same as graph.sparql.FORMATS; spelt out so that --help does not import rdflib.
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
@@ -182,7 +182,7 @@ def export(claims, sources, fmt, output, created, creator):
 @click.command()
 @corpus_options
 @click.argument("source_key")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(["text", "json"], "text")
 def impact(claims, sources, source_key, fmt):
     """What would a retraction of SOURCE_KEY take away?
 

@@ -194,8 +194,16 @@ def latex_to_text(value: str) -> str:
     return value
 
 
+#: ASCII text without these characters is its own LaTeX under "ulatex+utf8"
+#: (checked in tests/test_bibtex.py), so it skips the codec, which costs tens
+#: of microseconds a call: thousands of calls when a big bibliography is formatted.
+_LATEX_SPECIAL = re.compile(r"[#%&_~]")
+
+
 def text_to_latex(value: str) -> str:
     """Plain Unicode back to BibTeX-safe text (keeps non-ASCII as UTF-8)."""
+    if value.isascii() and not _LATEX_SPECIAL.search(value):
+        return value
     return codecs.encode(value, "ulatex+utf8")
 
 
@@ -272,11 +280,30 @@ def entry_to_rdf(g: Graph, key: str, entry: Entry) -> URIRef:
 
 # --- RDF back to BibTeX --------------------------------------------------------
 
+# rdflib's namespace attribute lookups are slow enough to matter when a big
+# bibliography is rebuilt: read each term once.
+_FAMILY = FOAF.familyName
+_GIVEN = FOAF.givenName
+_SUFFIX = EV.nameSuffix
+_NIL = RDF.nil
+_FIRST = RDF.first
+_REST = RDF.rest
+_IDENTIFIER = DCTERMS.identifier
+_ENTRY_TYPE = EV.entryType
+_PAGE_START = BIBO.pageStart
+_PAGE_END = BIBO.pageEnd
+_ISSUED = DCTERMS.issued
+_PAGES_P = BIBO.pages
+_PART_OF = DCTERMS.isPartOf
+_TYPE = RDF.type
+_JOURNAL = FABIO.Journal
+_TITLE = DCTERMS.title
+
 
 def _person_from_rdf(g: Graph, node) -> Person:
-    family = str(g.value(node, FOAF.familyName) or "")
-    given = str(g.value(node, FOAF.givenName) or "")
-    suffix = g.value(node, EV.nameSuffix)
+    family = str(g.value(node, _FAMILY) or "")
+    given = str(g.value(node, _GIVEN) or "")
+    suffix = g.value(node, _SUFFIX)
     parts = [text_to_latex(family)]
     if suffix is not None:
         parts.append(text_to_latex(str(suffix)))
@@ -290,33 +317,49 @@ def _person_from_rdf(g: Graph, node) -> Person:
     return person
 
 
+def _list_items(g, head) -> list:
+    # The members of an RDF list, walked with value() alone so that any object
+    # with rdflib's value() and predicate_objects() (such as a bulk
+    # description, see graph.store.Description) can stand in for the graph.
+    items, seen = [], set()
+    while head is not None and head != _NIL and head not in seen:
+        seen.add(head)
+        first = g.value(head, _FIRST)
+        if first is not None:
+            items.append(first)
+        head = g.value(head, _REST)
+    return items
+
+
 def rdf_to_entry(g: Graph, source: URIRef) -> tuple[str, Entry]:
-    """Rebuild ``(key, Entry)`` from the RDF of one source."""
-    key = str(g.value(source, DCTERMS.identifier) or local_name(source, SOURCE))
-    kind = str(g.value(source, EV.entryType) or "misc")
+    """Rebuild ``(key, Entry)`` from the RDF of one source. ``g`` is an rdflib
+    graph, or anything with its ``value``, ``predicate_objects`` and
+    ``in`` for triples."""
+    key = str(g.value(source, _IDENTIFIER) or local_name(source, SOURCE))
+    kind = str(g.value(source, _ENTRY_TYPE) or "misc")
     fields: dict[str, str] = {}
     persons: dict[str, list[Person]] = {}
     for role, predicate in PERSON_LISTS.items():
         head = g.value(source, predicate)
         if head is not None:
-            persons[role] = [_person_from_rdf(g, p) for p in Collection(g, head)]
-    pages = (g.value(source, BIBO.pageStart), g.value(source, BIBO.pageEnd))
+            persons[role] = [_person_from_rdf(g, p) for p in _list_items(g, head)]
+    pages = (g.value(source, _PAGE_START), g.value(source, _PAGE_END))
     if pages[0] is not None:
         fields["pages"] = f"{pages[0]}--{pages[1]}" if pages[1] is not None else str(pages[0])
     for p, o in g.predicate_objects(source):
         if p in _PREDICATE_FIELDS:
             name = _PREDICATE_FIELDS[p]
             fields[name] = str(o) if name in RAW_FIELDS else text_to_latex(str(o))
-        elif p == DCTERMS.issued:
+        elif p == _ISSUED:
             fields["year"] = str(o)
-        elif p == BIBO.pages:
+        elif p == _PAGES_P:
             fields["pages"] = text_to_latex(str(o))
-        elif p == DCTERMS.isPartOf:
+        elif p == _PART_OF:
             if isinstance(o, URIRef) and local_name(o, SOURCE) is not None:
                 fields["crossref"] = local_name(o, SOURCE)
             else:
-                name = "journal" if (o, RDF.type, FABIO.Journal) in g else "booktitle"
-                fields[name] = text_to_latex(str(g.value(o, DCTERMS.title) or ""))
+                name = "journal" if (o, _TYPE, _JOURNAL) in g else "booktitle"
+                fields[name] = text_to_latex(str(g.value(o, _TITLE) or ""))
         else:
             name = local_name(p, BIBFIELD)
             if name is None:

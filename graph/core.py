@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from .errors import NotFoundError
-from .namespaces import ARTICLE, CITO, CLAIM, DCTERMS, RDFS, SOURCE, local_name
+from .namespaces import ARTICLE, CITO, CLAIM, DCTERMS, EV, RDFS, SOURCE, local_name
 
 __all__ = ["LOW_RANK_MAX", "ClaimSummary", "EvidenceGraph", "SupportStatus"]
 
@@ -135,6 +135,17 @@ class EvidenceGraph:
         """Run a SPARQL SELECT; rows are dicts of variable name -> RDF term (or None)."""
         return self.backend.select(query, bindings)
 
+    def select_values(self, query: str, bindings: dict | None = None) -> list[dict]:
+        """Like :meth:`select`, with each term as its plain string (an IRI, a
+        literal's lexical form, a blank node's id) or None. Cheaper on big
+        results, for code that only needs the strings."""
+        values = getattr(self.backend, "select_values", None)
+        if values is not None:
+            return values(query, bindings)
+        return [
+            {k: None if v is None else str(v) for k, v in row.items()} for row in self.backend.select(query, bindings)
+        ]
+
     def ask(self, query: str, bindings: dict | None = None) -> bool:
         """Run a SPARQL ASK."""
         return self.backend.ask(query, bindings)
@@ -223,6 +234,22 @@ class EvidenceGraph:
             entries[source] = rdf_to_entry(self.backend.describe(source), source)[1]
         return entries[source]
 
+    def bib_entries(self, keys) -> dict:
+        """``{key: pybtex Entry}`` for exact bib keys, fetched from the store in
+        one pass rather than one description per key (formatting the
+        citations of a big graph needs thousands). Unknown keys are left out."""
+        from .bibtex import rdf_to_entry
+
+        entries = self.__dict__.setdefault("_bib_entries", {})
+        wanted = {SOURCE[k] for k in keys if not _NOT_IRI.search(k)}
+        missing = [s for s in wanted if s not in entries]
+        if missing:
+            description = self.backend.describe_many(missing)
+            for source in missing:
+                if description.value(source, EV.entryType) is not None:
+                    entries[source] = rdf_to_entry(description, source)[1]
+        return {local_name(s, SOURCE): entries[s] for s in wanted if s in entries}
+
     def bibliography(self):
         """All sources as pybtex ``BibliographyData`` (crossref parents last)."""
         from .bibtex import rdf_to_bibliography
@@ -248,30 +275,34 @@ class EvidenceGraph:
         # One pass per link kind, through SPARQL so any backend can answer;
         # with ``claim``, the same queries bound to that one claim.
         b = {"claim": claim} if claim is not None else None
-        support: dict[URIRef, set] = defaultdict(set)
-        dispute: dict[URIRef, set] = defaultdict(set)
-        articles: dict[URIRef, set] = defaultdict(set)
-        rank_of: dict = {}
-        labels: dict[URIRef, str] = {}
-        for row in self.select(_Q_CLAIMS, b):
-            labels[row["claim"]] = str(row["label"]) if row["label"] is not None else ""
-        for row in self.select(_Q_LINKS, b):
-            target = support if row["p"] == CITO.obtainsSupportFrom else dispute
+        # Rows as plain strings (cheaper than rdflib terms on big graphs).
+        support: dict[str, set] = defaultdict(set)
+        dispute: dict[str, set] = defaultdict(set)
+        articles: dict[str, set] = defaultdict(set)
+        rank_of: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        values = self.select_values
+        for row in values(_Q_CLAIMS, b):
+            labels[row["claim"]] = row["label"] or ""
+        supports = str(CITO.obtainsSupportFrom)
+        for row in values(_Q_LINKS, b):
+            target = support if row["p"] == supports else dispute
             target[row["claim"]].add(row["source"])
-        for row in self.select(_Q_RANKS if claim is None else _Q_RANKS_OF, b):
+        for row in values(_Q_RANKS if claim is None else _Q_RANKS_OF, b):
             rank_of[row["source"]] = int(row["rank"])
-        refuted: dict[URIRef, set] = defaultdict(set)
-        for row in self.select(_Q_REFUTED, b):
+        refuted: dict[str, set] = defaultdict(set)
+        for row in values(_Q_REFUTED, b):
             refuted[row["claim"]].add(row["source"])
-        for row in self.select(_Q_ARTICLES, b):
-            articles[row["claim"]].add(local_name(row["article"], ARTICLE) or str(row["article"]))
+        for row in values(_Q_ARTICLES, b):
+            articles[row["claim"]].add(local_name(row["article"], ARTICLE) or row["article"])
         out = {}
         for claim in sorted(labels):
             supporters, disputers = support.get(claim, set()), dispute.get(claim, set())
             counting = supporters - refuted.get(claim, set())
             ranks = [rank_of[s] for s in counting if s in rank_of]
-            out[claim] = ClaimSummary(
-                iri=claim,
+            iri = URIRef(claim)
+            out[iri] = ClaimSummary(
+                iri=iri,
                 label=labels[claim],
                 supported_by=tuple(sorted(local_name(s, SOURCE) or str(s) for s in supporters)),
                 disputed_by=tuple(sorted(local_name(s, SOURCE) or str(s) for s in disputers)),

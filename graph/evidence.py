@@ -221,45 +221,47 @@ class EvidenceIndex:
         self.eg = eg
         self._details: dict[str, dict[str, ClaimDetail]] = {}
         self._citations: dict[tuple[str, str], str] = {}
+        self._entries: dict = {}  # bib key -> pybtex Entry, decoded from LaTeX
 
     @cached_property
     def raw(self) -> _Raw:
-        eg, raw = self.eg, _Raw()
+        # Rows as plain strings: cheaper than rdflib terms on big graphs.
+        eg, raw, values = self.eg, _Raw(), self.eg.select_values
         for iri, summary in eg._summaries.items():
             raw.labels[str(iri)] = summary.label
-        for row in eg.select(load_query("claim-topics")):
-            claim = str(row["claim"])
-            label = _s(row["label"]) or eg.label(row["topic"])
+        for row in values(load_query("claim-topics")):
+            claim = row["claim"]
+            label = row["label"] or eg.label(_uri(row["topic"]))
             raw.topics[claim].add(label)
             raw.topic_terms[claim].add(label)
             if row["altLabel"] is not None:
-                raw.topic_terms[claim].add(str(row["altLabel"]))
+                raw.topic_terms[claim].add(row["altLabel"])
         cited: dict[str, set] = defaultdict(set)
-        for row in eg.select(load_query("statement-citations")):
-            cited[str(row["statement"])].add(str(row["key"]))
-        for row in eg.select(load_query("statements")):
-            stmt = str(row["statement"])
-            raw.statements[str(row["claim"])].append(
+        for row in values(load_query("statement-citations")):
+            cited[row["statement"]].add(row["key"])
+        stances = {str(k): v for k, v in STANCES.items()}
+        for row in values(load_query("statements")):
+            stmt = row["statement"]
+            raw.statements[row["claim"]].append(
                 StatementRef(
                     iri=stmt,
-                    article=str(row["article"]),
-                    title=_s(row["title"]) or eg.label(row["article"]),
-                    stance=STANCES.get(row["stance"], "asserts"),
-                    quote=_s(row["quote"]) or "",
+                    article=row["article"],
+                    title=row["title"] or eg.label(_uri(row["article"])),
+                    stance=stances.get(row["stance"], "asserts"),
+                    quote=row["quote"] or "",
                     cited=tuple(sorted(cited.get(stmt, ()))),
                 )
             )
-        for row in eg.select(load_query("claim-links")):
-            target = raw.support if row["p"] == CITO.obtainsSupportFrom else raw.dispute
-            target[str(row["claim"])].add(str(row["key"]))
-        for row in eg.select(load_query("reviews")):
-            raw.reviews[(str(row["claim"]), str(row["key"]))].append(
-                _Review(_s(row["verdict"]), _s(row["verdictLabel"]), _s(row["body"]))
-            )
-        for row in eg.select(load_query("source-facts")):
-            raw.sources[str(row["key"])] = {
-                "doi": _s(row["doi"]),
-                "design": _s(row["designLabel"]),
+        supports = str(CITO.obtainsSupportFrom)
+        for row in values(load_query("claim-links")):
+            target = raw.support if row["p"] == supports else raw.dispute
+            target[row["claim"]].add(row["key"])
+        for row in values(load_query("reviews")):
+            raw.reviews[(row["claim"], row["key"])].append(_Review(row["verdict"], row["verdictLabel"], row["body"]))
+        for row in values(load_query("source-facts")):
+            raw.sources[row["key"]] = {
+                "doi": row["doi"],
+                "design": row["designLabel"],
                 "rank": int(row["rank"]) if row["rank"] is not None else None,
             }
         return raw
@@ -335,18 +337,27 @@ class EvidenceIndex:
 
     # --- records -----------------------------------------------------------------
 
+    def _entry(self, key: str):
+        # Decoded from LaTeX once here; the styles and short_label take it as it is.
+        if key not in self._entries:
+            from .styles import decoded_entry
+
+            entry = self.eg.bib_entries([key]).get(key)
+            self._entries[key] = decoded_entry(entry if entry is not None else self.eg.bib_entry(key))
+        return self._entries[key]
+
     def citation(self, key: str, style: str) -> str:
         if (key, style) not in self._citations:
-            from .citations import format_citation
+            from .citations import format_entry
 
-            self._citations[(key, style)] = format_citation(self.eg, key, style)
+            self._citations[(key, style)] = format_entry(self._entry(key), style)
         return self._citations[(key, style)]
 
     def short_label(self, key: str) -> str:
         if (key, "") not in self._citations:
             from .citations import short_label
 
-            self._citations[(key, "")] = short_label(self.eg.bib_entry(key), key)
+            self._citations[(key, "")] = short_label(self._entry(key), key)
         return self._citations[(key, "")]
 
     def _source_ref(self, claim: str, key: str, style: str) -> SourceRef:
@@ -395,10 +406,14 @@ class EvidenceIndex:
             check_style(style)
             # Formatting every citation of a big corpus takes seconds: keep the
             # records beside the cached store (a no-op without the cache).
-            self._details[style] = self.eg.cached(
-                f"claim-details-{style}", lambda: {c: self._detail(c, style) for c in sorted(self.raw.labels)}
-            )
+            self._details[style] = self.eg.cached(f"claim-details-{style}", lambda: self._all_details(style))
         return self._details[style]
+
+    def _all_details(self, style: str) -> dict[str, ClaimDetail]:
+        raw = self.raw
+        cited = set().union(*raw.support.values(), *raw.dispute.values())
+        self.eg.bib_entries(sorted(cited & raw.sources.keys()))  # one bulk fetch, not one per source
+        return {c: self._detail(c, style) for c in sorted(raw.labels)}
 
     def detail(self, claim: str, style: str = "vancouver") -> ClaimDetail:
         if style in self._details:

@@ -346,6 +346,15 @@ class RemoteBackend:
         g.parse(data=raw.decode("utf-8"), format="nt")
         return g
 
+    def describe_many(self, nodes):
+        from rdflib import Graph
+
+        g, nodes = Graph(), list(nodes)
+        for i in range(0, len(nodes), 200):  # a few requests, each of a bounded size
+            raw = self._post("DESCRIBE " + " ".join(f"<{n}>" for n in nodes[i : i + 200]), "application/n-triples")
+            g.parse(data=raw.decode("utf-8"), format="nt")
+        return g
+
     def serialize(self, fmt: str = "nt") -> bytes:
         return self._post("CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples")
 

@@ -167,3 +167,20 @@ def test_bibtex_and_biber_accept_sources_bib(tmp_path):
     run = _run(["biber", "--tool", "--validate-datamodel", "--output-file", "out.bib", "sources.bib"], tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "ERROR" not in run.stdout, run.stdout
+
+
+def test_text_to_latex_skips_the_codec_only_where_it_would_change_nothing():
+    import codecs
+
+    from graph.bibtex import text_to_latex
+
+    samples = [chr(c) for c in range(32, 127)] + [
+        "Iliotibial band syndrome: a review",
+        "Smith & Jones 100% effect_size ~5",
+        "van der Worp {ITB} $x^2$ \\emph{a}",
+        "Müller–Lüdenscheidt café",
+    ]
+    for text in samples:
+        assert text_to_latex(text) == codecs.encode(text, "ulatex+utf8"), repr(text)
+    assert text_to_latex("A & B") == "A \\& B"
+    assert text_to_latex("plain title") == "plain title"

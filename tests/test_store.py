@@ -286,3 +286,44 @@ def test_big_claims_files_loaded_by_path_report_errors_like_small_ones(tmp_path,
     with pytest.raises(InputError) as on_oxigraph:
         graph.load(claims=big, sources=BIB, store="oxigraph")
     assert str(on_oxigraph.value) == str(on_rdflib.value)
+
+
+def test_select_values_are_the_strings_of_select(both):
+    q = (
+        "SELECT ?claim ?label ?source WHERE { ?claim a <https://w3id.org/evidence-graph/vocab#Claim> ; "
+        "rdfs:label ?label . OPTIONAL { ?claim <http://purl.org/spar/cito/isDisputedBy> ?source } }"
+    )
+    q = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + q
+    for eg in both.values():
+        expected = sorted(
+            (str(r["claim"]), str(r["label"]), None if r["source"] is None else str(r["source"])) for r in eg.select(q)
+        )
+        got = sorted((r["claim"], r["label"], r["source"]) for r in eg.select_values(q))
+        assert got == expected
+        assert all(type(v) is str for row in eg.select_values(q) for v in row.values() if v is not None)
+    disputed = [r for r in both["oxigraph"].select_values(q) if r["source"] is not None]
+    assert len(disputed) == len({r["claim"] for r in disputed}) > 0
+
+
+def test_bulk_bib_entries_equal_one_by_one(both):
+    for eg in both.values():
+        keys = list(eg.source_keys)
+        bulk = eg.bib_entries([*keys, "no-such-key", "bad key"])
+        assert sorted(bulk) == sorted(keys)  # unknown and malformed keys are left out
+        fresh = graph.load(claims=CLAIMS, sources=BIB, store=eg.backend.name)
+        for key in keys:
+            one = fresh.bib_entry(key)
+            assert (bulk[key].type, dict(bulk[key].fields)) == (one.type, dict(one.fields)), key
+            assert {r: [str(p) for p in ps] for r, ps in bulk[key].persons.items()} == {
+                r: [str(p) for p in ps] for r, ps in one.persons.items()
+            }, key
+    assert [str(p) for p in both["oxigraph"].bib_entries(["fairclough2006"])["fairclough2006"].persons["author"]] == [
+        "Fairclough, John",
+        "Hayashi, Koji",
+        "Toumi, Hechmi",
+        "Lyons, Kathleen",
+        "Bydder, Graeme",
+        "Phillips, Nicola",
+        "Best, Thomas M.",
+        "Benjamin, Mike",
+    ]

@@ -139,10 +139,11 @@ def _gather(eg: EvidenceGraph, style: str) -> _Full:
         concept = str(row["concept"])
         if concept not in labels or getattr(row["label"], "language", None) in (None, "en"):
             labels[concept] = str(row["label"])
+    values = eg.select_values  # plain strings: cheaper than rdflib terms on big graphs
     claim_topics: dict[str, list[str]] = defaultdict(list)
     topics: dict[str, dict] = {}
-    for row in eg.select(_query("claim-topics")):
-        cid, iri = _node_id("claim", str(row["claim"])), str(row["topic"])
+    for row in values(_query("claim-topics")):
+        cid, iri = _node_id("claim", row["claim"]), row["topic"]
         tid = _node_id("topic", iri)
         if cid not in claims:
             continue
@@ -153,23 +154,23 @@ def _gather(eg: EvidenceGraph, style: str) -> _Full:
     for tids in claim_topics.values():
         tids.sort()
     articles = {}
-    for row in eg.select(_query("articles")):
-        aid = _node_id("article", str(row["article"]))
+    for row in values(_query("articles")):
+        aid = _node_id("article", row["article"])
         if aid not in articles or row["title"] is not None:
             articles[aid] = {
-                "iri": str(row["article"]),
-                "title": _s(row["title"]) or _last_part(str(row["article"])),
-                "publisher": _s(row["publisher"]),
+                "iri": row["article"],
+                "title": row["title"] or _last_part(row["article"]),
+                "publisher": row["publisher"],
             }
     fields: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in eg.select(_query("source-fields")):
-        fields[str(row["source"])].setdefault(local_name(row["field"], DCTERMS) or "", str(row["value"]))
+    for row in values(_query("source-fields")):
+        fields[row["source"]].setdefault(local_name(row["field"], DCTERMS) or "", row["value"])
     first: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in eg.select(_query("first-names")):
-        first[str(row["source"])].setdefault(local_name(row["role"], BIBO._NS) or "", str(row["family"]))
+    for row in values(_query("first-names")):
+        first[row["source"]].setdefault(local_name(row["role"], BIBO._NS) or "", row["family"])
     sources: dict[str, dict] = {}
-    for row in eg.select(_query("sources")):
-        key, iri = str(row["key"]), str(row["source"])
+    for row in values(_query("sources")):
+        key, iri = row["key"], row["source"]
         issued = fields[iri].get("issued")
         names = first.get(iri, {})
         sources[_node_id("source", key)] = {
@@ -179,9 +180,7 @@ def _gather(eg: EvidenceGraph, style: str) -> _Full:
             "title": fields[iri].get("title"),
         }
     _disambiguate(sources)
-    contradictions = [
-        (_node_id("claim", str(r["a"])), _node_id("claim", str(r["b"]))) for r in eg.select(_query("contradictions"))
-    ]
+    contradictions = [(_node_id("claim", r["a"]), _node_id("claim", r["b"])) for r in values(_query("contradictions"))]
     contradictions = sorted({(a, b) for a, b in contradictions if a in claims and b in claims})
     return _Full(
         claims=claims,

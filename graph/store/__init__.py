@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from rdflib import Graph
 
-__all__ = ["AUTO_THRESHOLD_BYTES", "STORES", "Backend", "RdflibBackend", "choose_store"]
+__all__ = ["AUTO_THRESHOLD_BYTES", "STORES", "Backend", "Description", "RdflibBackend", "choose_store"]
 
 #: The values ``--store`` and ``graph.load(store=...)`` accept.
 STORES = ("auto", "rdflib", "oxigraph")
@@ -53,6 +53,11 @@ class Backend(Protocol):
         """An rdflib graph holding at least the triples about ``node`` and,
         recursively, about the blank nodes it points to."""
 
+    def describe_many(self, nodes: Iterable) -> Graph | Description:
+        """What :meth:`describe` holds, for many nodes at once: an rdflib graph
+        or a :class:`Description`, read through ``value``,
+        ``predicate_objects`` and ``in``."""
+
     def serialize(self, fmt: str = "nt") -> bytes:
         """The whole graph as N-Triples ("nt") or Turtle ("ttl")."""
 
@@ -60,6 +65,36 @@ class Backend(Protocol):
 
     @property
     def rdf(self) -> Graph: ...
+
+
+class Description:
+    """Triples about some nodes, indexed by subject and predicate: the part of
+    rdflib's ``Graph`` reading API that rebuilding bibliography entries uses,
+    without the cost of building an rdflib graph (see ``describe_many``)."""
+
+    def __init__(self):
+        self._index: dict = {}
+
+    def add(self, triple) -> None:
+        s, p, o = triple
+        self._index.setdefault(s, {}).setdefault(p, []).append(o)
+
+    def __len__(self) -> int:
+        return sum(len(objs) for by_p in self._index.values() for objs in by_p.values())
+
+    def __contains__(self, triple) -> bool:
+        s, p, o = triple
+        return o in self._index.get(s, {}).get(p, ())
+
+    def predicate_objects(self, subject):
+        return ((p, o) for p, objs in self._index.get(subject, {}).items() for o in objs)
+
+    def objects(self, subject, predicate):
+        return iter(self._index.get(subject, {}).get(predicate, ()))
+
+    def value(self, subject, predicate, default=None):
+        objs = self._index.get(subject, {}).get(predicate)
+        return objs[0] if objs else default
 
 
 def choose_store(store: str, paths: Iterable[Path], *, cache: bool = False) -> str:
@@ -103,6 +138,9 @@ class RdflibBackend:
         return self._graph.query(query, initNs=prefixes or {}, initBindings=bindings or {})
 
     def describe(self, node) -> Graph:
+        return self._graph
+
+    def describe_many(self, nodes: Iterable) -> Graph:
         return self._graph
 
     def serialize(self, fmt: str = "nt") -> bytes:

@@ -182,6 +182,14 @@ class OxigraphBackend:
         idx = range(len(names))
         return [dict(zip(names, [conv(sol[i]) for i in idx])) for sol in result]
 
+    def select_values(self, query: str, bindings: dict | None = None) -> list[dict]:
+        """Rows of plain strings: no rdflib terms to build."""
+        result = self._run(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise ValueError("select_values() runs SELECT queries only")
+        names = [v.value for v in result.variables]
+        return [dict(zip(names, [None if t is None else t.value for t in sol])) for sol in result]
+
     def ask(self, query: str, bindings: dict | None = None) -> bool:
         return bool(self._run(query, bindings))
 
@@ -232,6 +240,28 @@ class OxigraphBackend:
                 if isinstance(quad.object, ox.BlankNode):
                     todo.append(quad.object)
         return g
+
+    def describe_many(self, nodes):
+        """The concise bounded descriptions of ``nodes``, as one
+        :class:`graph.store.Description`."""
+        from . import Description
+
+        out = Description()
+        conv = to_rdflib
+        todo = [to_oxigraph(n) for n in nodes]
+        seen = set()
+        default = ox.DefaultGraph()
+        while todo:
+            subject = todo.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for quad in self.store.quads_for_pattern(subject, None, None, default):
+                obj = quad.object
+                out.add((conv(quad.subject), conv(quad.predicate), conv(obj)))
+                if type(obj) is ox.BlankNode:
+                    todo.append(obj)
+        return out
 
     def serialize(self, fmt: str = "nt") -> bytes:
         out = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE

@@ -23,7 +23,10 @@ _INITIAL_SPLIT = re.compile(r"[\s.]+")
 
 def decoded_entry(entry: Entry) -> Entry:
     """A copy of ``entry`` with every field and name part decoded from LaTeX
-    to Unicode (identifier fields such as ``doi`` are left as they are)."""
+    to Unicode (identifier fields such as ``doi`` are left as they are).
+    An entry this function made is returned as it is."""
+    if getattr(entry, "_evg_decoded", False):
+        return entry
     fields = {k: v if k.lower() in RAW_FIELDS else latex_to_text(v) for k, v in entry.fields.items()}
     persons = {
         role: [
@@ -40,6 +43,7 @@ def decoded_entry(entry: Entry) -> Entry:
     }
     out = Entry(entry.type, fields=fields, persons=persons)
     out.key = entry.key
+    out._evg_decoded = True
     return out
 
 

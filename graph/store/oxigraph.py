@@ -437,10 +437,13 @@ def fill_store(
                 raise
         step("BibTeX")
         source = bib.result()
+        # This Turtle is our own, written from parsed BibTeX: skipping the IRI
+        # checks (lenient) saves about a tenth of its load time. Keys with
+        # characters IRIs forbid then load as rdflib's loader takes them.
         if bulk:
-            store.bulk_load(format=ox.RdfFormat.TURTLE, **source)
+            store.bulk_load(format=ox.RdfFormat.TURTLE, lenient=True, **source)
         else:
-            store.load(format=ox.RdfFormat.TURTLE, **source)
+            store.load(format=ox.RdfFormat.TURTLE, lenient=True, **source)
         del source
     finally:
         bib.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -327,3 +328,79 @@ def test_bulk_bib_entries_equal_one_by_one(both):
         "Best, Thomas M.",
         "Benjamin, Mike",
     ]
+
+
+def _constructed(claims) -> set[str]:
+    import pyoxigraph as ox
+
+    from graph.store.oxigraph import DERIVE
+
+    store = ox.Store()
+    for path in claims:
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+    return {f"{t} ." for t in store.query(DERIVE)}
+
+
+def test_background_derivation_equals_the_derive_query(tmp_path):
+    from graph.store.oxigraph import derived_ntriples
+
+    bundled = derived_ntriples([CLAIMS])
+    assert set(bundled.splitlines()) == _constructed([CLAIMS])
+    assert len(bundled.splitlines()) == 42  # the derived CiTO links (and contradictions) of the bundled claims
+    out = tmp_path / "c"
+    _synthetic().generate(400, out, seed=5)
+    synthetic = derived_ntriples([out / "claims.ttl"])
+    assert set(synthetic.splitlines()) == _constructed([out / "claims.ttl"])
+    assert len(synthetic.splitlines()) > 400
+
+
+def test_background_derivation_steps_aside_where_it_cannot_stand_in(tmp_path):
+    from graph.store.oxigraph import derived_ntriples
+
+    head = (
+        "@prefix ev: <https://w3id.org/evidence-graph/vocab#> .\n@prefix cito: <http://purl.org/spar/cito/> .\n"
+        "@prefix s: <https://w3id.org/evidence-graph/source/> .\n"
+    )
+    blank = tmp_path / "blank.ttl"  # a statement about a blank-node claim: labels would not match the store's
+    blank.write_text(head + "<st> a ev:Statement ; ev:claim [] ; ev:stance ev:Asserts ; cito:citesAsEvidence s:x .\n")
+    assert derived_ntriples([blank]) is None
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(head + "<st> a ev:Statement ; ev:claim .\n")
+    assert derived_ntriples([broken]) is None
+    assert derived_ntriples([tmp_path / "missing.ttl"]) is None
+    odd = tmp_path / "odd.ttl"  # a literal cited as a source: the claim's link stays, the reverse one cannot exist
+    odd.write_text(
+        head + '<st> a ev:Statement ; ev:claim <c> ; ev:stance ev:Rejects ; cito:citesAsEvidence "lit", s:y .\n'
+        "<c> ev:contradicts <d> .\n"
+    )
+    lines = set(derived_ntriples([odd]).splitlines())
+    assert lines == _constructed([odd])
+    base = odd.resolve().as_uri().rsplit("/", 1)[0]
+    assert f'<{base}/c> <http://purl.org/spar/cito/isDisputedBy> "lit" .' in lines
+    assert f"<{base}/d> <https://w3id.org/evidence-graph/vocab#contradicts> <{base}/c> ." in lines
+    assert len(lines) == 4
+
+
+def test_a_big_load_derives_in_the_background_with_the_same_triples(tmp_path, monkeypatch):
+    from graph.store import oxigraph
+
+    out = tmp_path / "c"
+    _synthetic().generate(400, out, seed=5)
+    args = {"claims": out / "claims.ttl", "sources": out / "sources.bib", "store": "oxigraph"}
+    monkeypatch.setattr(oxigraph, "PARALLEL_BIB_BYTES", 0)  # take the forked path on a small file
+    helper = oxigraph._BibInBackground(out / "sources.bib", [out / "claims.ttl"])
+    try:
+        derived = helper.derived()
+        assert derived is not None
+        assert Path(derived).read_text(encoding="utf-8") == oxigraph.derived_ntriples([out / "claims.ttl"])
+    finally:
+        helper.close()
+    assert not Path(derived).exists()  # the helper's files go with it
+    background = graph.load(**args)
+    monkeypatch.setattr(oxigraph, "PARALLEL_BIB_BYTES", 10**12)
+    inline = graph.load(**args)
+    assert len(background) == len(inline)
+    q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) }"
+    assert sorted(tuple(r.values()) for r in background.select(q)) == sorted(
+        tuple(r.values()) for r in inline.select(q)
+    )

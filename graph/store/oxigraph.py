@@ -363,12 +363,82 @@ def _bib_child(path: str, out: str) -> tuple | None:
     return None
 
 
-class _BibInBackground:
-    """``bib_to_turtle(path)``, in a forked process when that pays off."""
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_EV = "https://w3id.org/evidence-graph/vocab#"
+_CITO = "http://purl.org/spar/cito/"
+#: ev:stance value -> (claim -> source link, source -> claim link), as DERIVE has them.
+_STANCE_LINKS = {
+    _EV + "Asserts": (_CITO + "obtainsSupportFrom", _CITO + "givesSupportTo"),
+    _EV + "Reports": (_CITO + "obtainsSupportFrom", _CITO + "givesSupportTo"),
+    _EV + "Rejects": (_CITO + "isDisputedBy", _CITO + "disputes"),
+}
 
-    def __init__(self, path: Path):
+
+def derived_ntriples(claim_paths: list[str]) -> str | None:
+    """What :data:`DERIVE` constructs, as N-Triples, computed from a streaming
+    parse of the claims files alone, so that it can run in the background while
+    the store loads. None when it cannot stand in for the query: a file fails
+    to parse (the store's load reports that), or a derived triple involves a
+    blank node (whose labels would differ from the store's)."""
+    statements, claims, stances, cites = set(), {}, {}, {}
+    contradictions = []
+    wanted = {_RDF_TYPE, _EV + "claim", _EV + "stance", _CITO + "citesAsEvidence", _EV + "contradicts"}
+    try:
+        for path in claim_paths:
+            base = Path(path).resolve().as_uri()
+            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base):
+                p = t.predicate.value
+                if p not in wanted:
+                    continue
+                subject, obj = t.subject, t.object
+                if p == _RDF_TYPE:
+                    if type(obj) is ox.NamedNode and obj.value == _EV + "Statement":
+                        statements.add(subject)
+                elif p == _EV + "contradicts":
+                    contradictions.append((subject, obj))
+                else:
+                    store = claims if p == _EV + "claim" else stances if p == _EV + "stance" else cites
+                    store.setdefault(subject, []).append(obj)
+    except (OSError, SyntaxError, ValueError):
+        return None
+    out = set()
+    for st in statements:
+        links = [
+            _STANCE_LINKS[s.value] for s in stances.get(st, ()) if type(s) is ox.NamedNode and s.value in _STANCE_LINKS
+        ]
+        for claim in claims.get(st, ()) if links else ():
+            for source in cites.get(st, ()):
+                for forward, backward in links:
+                    out.add((claim, forward, source))
+                    out.add((source, backward, claim))
+    for a, b in contradictions:
+        out.add((b, _EV + "contradicts", a))
+    lines = []
+    for subject, predicate, obj in out:
+        if type(subject) is ox.BlankNode or type(obj) is ox.BlankNode:
+            return None
+        if type(subject) is ox.NamedNode:  # a literal starts no triple: CONSTRUCT drops it too
+            lines.append(f"{subject} <{predicate}> {obj} .")
+    lines.sort()
+    return "\n".join(lines) + "\n"
+
+
+def _derive_child(claim_paths: list[str], out: str) -> bool:
+    text = derived_ntriples(claim_paths)
+    if text is None:
+        return False
+    Path(out).write_text(text, encoding="utf-8")
+    return True
+
+
+class _BibInBackground:
+    """``bib_to_turtle(path)``, in a forked process when that pays off; the
+    same process then derives the CiTO links from the claims files (see
+    :func:`derived_ntriples`) while the parent loads the store."""
+
+    def __init__(self, path: Path, claim_paths: list[Path] = ()):
         self.path = Path(path)
-        self.pool = self.future = self.tmp = None
+        self.pool = self.future = self.tmp = self.derive_future = self.derive_tmp = None
         try:
             big = self.path.stat().st_size > PARALLEL_BIB_BYTES
         except OSError:
@@ -386,6 +456,10 @@ class _BibInBackground:
             os.close(fd)
             self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
             self.future = self.pool.submit(_bib_child, str(self.path), self.tmp)
+            if claim_paths:
+                fd, self.derive_tmp = tempfile.mkstemp(prefix="evg-derived-", suffix=".nt")
+                os.close(fd)
+                self.derive_future = self.pool.submit(_derive_child, [str(p) for p in claim_paths], self.derive_tmp)
 
     def result(self) -> dict:
         """``input=`` the Turtle text, or ``path=`` the file the child wrote it to."""
@@ -398,12 +472,22 @@ class _BibInBackground:
             raise InputError(*error)
         return {"path": self.tmp}
 
+    def derived(self) -> str | None:
+        """The path of the derived links as N-Triples, or None: derive in the store."""
+        if self.derive_future is None:
+            return None
+        try:
+            return self.derive_tmp if self.derive_future.result() else None
+        except Exception:  # a failed helper costs only its head start
+            return None
+
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
-        if self.tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(self.tmp)
+        for tmp in (self.tmp, self.derive_tmp):
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
 
 def fill_store(
@@ -425,7 +509,7 @@ def fill_store(
 
     step = step or (lambda _d: None)
     step("BibTeX")
-    bib = _BibInBackground(source_path)
+    bib = _BibInBackground(source_path, claim_paths)
     try:
         store.load(path=str(VOCAB_TTL), format=ox.RdfFormat.TURTLE)
         for path in claim_paths:
@@ -445,17 +529,25 @@ def fill_store(
         else:
             store.load(format=ox.RdfFormat.TURTLE, lenient=True, **source)
         del source
+        step("derived links")
+        derived = bib.derived()
+        if derived is not None:  # computed in the background while the store loaded
+            if bulk:
+                store.bulk_load(path=derived, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            else:
+                store.load(path=derived, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     finally:
         bib.close()
-    step("derived links")
+    if derived is None:
+        if bulk:
+            # On disk a transactional update is slow: serialise the new triples
+            # (in Rust, no Python object per triple) and bulk-load them.
+            nt = store.query(DERIVE).serialize(format=ox.RdfFormat.N_TRIPLES)
+            store.bulk_load(nt, ox.RdfFormat.N_TRIPLES)
+        else:
+            store.update(DERIVE.replace("CONSTRUCT", "INSERT", 1))
     if bulk:
-        # On disk a transactional update is slow: serialise the new triples
-        # (in Rust, no Python object per triple) and bulk-load them.
-        derived = store.query(DERIVE).serialize(format=ox.RdfFormat.N_TRIPLES)
-        store.bulk_load(derived, ox.RdfFormat.N_TRIPLES)
         store.flush()
-    else:
-        store.update(DERIVE.replace("CONSTRUCT", "INSERT", 1))
 
 
 # Where claims files refer to sources (as graph.loader.unknown_keys looks).

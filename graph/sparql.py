@@ -362,8 +362,14 @@ def run_query(
                 raise QueryError(f"{where}: --param {name}: the query has no variable ?{name} (it has {listed})")
             bindings[name] = parse_param(name, value, eg)
     try:
-        raw = eg.query(bind_values(text, bindings, form=form) if bindings else text)
-        return QueryResult.from_rdflib(raw, form)
+        text = bind_values(text, bindings, form=form) if bindings else text
+        fast = getattr(eg.backend, "select_rows", None) if form == "SELECT" else None
+        if fast is not None:  # Oxigraph: rows straight to tuples, no rdflib Result in between
+            from .namespaces import PREFIXES
+
+            names, rows = fast(text, PREFIXES)
+            return QueryResult(form, variables=names, rows=tuple(rows))
+        return QueryResult.from_rdflib(eg.query(text), form)
     except QueryError:
         raise
     except Exception as exc:

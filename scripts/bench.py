@@ -308,8 +308,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--baseline-timeout", type=float, default=900, help="seconds before an rdflib baseline run is stopped"
     )
+    parser.add_argument(
+        "--query-timeout", type=float, default=60, help="seconds before one rdflib baseline query is stopped"
+    )
     args = parser.parse_args(argv)
-    bench_scale.OPTIONS.update(claims=args.claims, seed=args.seed, baseline_timeout=args.baseline_timeout)
+    bench_scale.OPTIONS.update(
+        claims=args.claims, seed=args.seed, baseline_timeout=args.baseline_timeout, query_timeout=args.query_timeout
+    )
     if args.list:
         for name, func in BENCHES.items():
             print(f"{name:<20} {(func.__doc__ or '').strip().splitlines()[0]}")

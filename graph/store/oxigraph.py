@@ -182,6 +182,16 @@ class OxigraphBackend:
         idx = range(len(names))
         return [dict(zip(names, [conv(sol[i]) for i in idx])) for sol in result]
 
+    def select_rows(self, query: str, prefixes: dict | None = None) -> tuple[tuple[str, ...], list[tuple]]:
+        """(variable names, rows as tuples of rdflib terms or None): what
+        :func:`graph.sparql.run_query` keeps, without rdflib's per-row objects."""
+        result = self._run(query, None, prefixes)
+        if not isinstance(result, ox.QuerySolutions):
+            raise ValueError("select_rows() runs SELECT queries only")
+        conv = to_rdflib
+        names = tuple(v.value for v in result.variables)
+        return names, [tuple([conv(t) for t in sol]) for sol in result]
+
     def select_values(self, query: str, bindings: dict | None = None) -> list[dict]:
         """Rows of plain strings: no rdflib terms to build."""
         result = self._run(query, bindings)

@@ -225,14 +225,18 @@ class EvidenceGraph:
     # --- bibliography --------------------------------------------------------
 
     def bib_entry(self, key: str):
-        """The pybtex ``Entry`` of a source, rebuilt from the graph."""
-        from .bibtex import rdf_to_entry
-
+        """The pybtex ``Entry`` of a source, rebuilt from the graph. Raises
+        :class:`NotFoundError` with the closest keys."""
         source = self.resolve_source(key)
-        entries = self.__dict__.setdefault("_bib_entries", {})
-        if source not in entries:  # citation and label both need it: build it once
-            entries[source] = rdf_to_entry(self.backend.describe(source), source)[1]
-        return entries[source]
+        bare = local_name(source, SOURCE)
+        entry = self.bib_entries([bare]).get(bare)
+        if entry is None:  # a key with characters no IRI may hold: describe it alone
+            from .bibtex import rdf_to_entry
+
+            entry = self.__dict__.setdefault("_bib_entries", {})[source] = rdf_to_entry(
+                self.backend.describe(source), source
+            )[1]
+        return entry
 
     def bib_entries(self, keys) -> dict:
         """``{key: pybtex Entry}`` for exact bib keys, fetched from the store in

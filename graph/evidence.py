@@ -342,8 +342,8 @@ class EvidenceIndex:
         if key not in self._entries:
             from .styles import decoded_entry
 
-            entry = self.eg.bib_entries([key]).get(key)
-            self._entries[key] = decoded_entry(entry if entry is not None else self.eg.bib_entry(key))
+            entry = self.eg.bib_entries([key]).get(key) or self.eg.bib_entry(key)  # the latter explains a miss
+            self._entries[key] = decoded_entry(entry)
         return self._entries[key]
 
     def citation(self, key: str, style: str) -> str:

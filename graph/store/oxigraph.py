@@ -232,32 +232,8 @@ class OxigraphBackend:
         out.graph = g
         return out
 
-    def describe(self, node) -> Graph:
-        """The concise bounded description of ``node``: its triples, and those
-        of the blank nodes reachable from it."""
-        from rdflib import Graph
-
-        g = Graph()
-        todo = [to_oxigraph(node)]
-        seen = set()
-        while todo:
-            subject = todo.pop()
-            if subject in seen:
-                continue
-            seen.add(subject)
-            for quad in self.store.quads_for_pattern(subject, None, None, ox.DefaultGraph()):
-                g.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-                if isinstance(quad.object, ox.BlankNode):
-                    todo.append(quad.object)
-        return g
-
-    def describe_many(self, nodes):
-        """The concise bounded descriptions of ``nodes``, as one
-        :class:`graph.store.Description`."""
-        from . import Description
-
-        out = Description()
-        conv = to_rdflib
+    def _bounded_quads(self, nodes):
+        # The quads of each node and, recursively, of the blank nodes it points to.
         todo = [to_oxigraph(n) for n in nodes]
         seen = set()
         default = ox.DefaultGraph()
@@ -267,10 +243,28 @@ class OxigraphBackend:
                 continue
             seen.add(subject)
             for quad in self.store.quads_for_pattern(subject, None, None, default):
-                obj = quad.object
-                out.add((conv(quad.subject), conv(quad.predicate), conv(obj)))
-                if type(obj) is ox.BlankNode:
-                    todo.append(obj)
+                if type(quad.object) is ox.BlankNode:
+                    todo.append(quad.object)
+                yield quad
+
+    def describe(self, node) -> Graph:
+        """The concise bounded description of ``node``: its triples, and those
+        of the blank nodes reachable from it."""
+        from rdflib import Graph
+
+        g = Graph()
+        for quad in self._bounded_quads([node]):
+            g.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return g
+
+    def describe_many(self, nodes):
+        """The concise bounded descriptions of ``nodes``, as one
+        :class:`graph.store.Description`."""
+        from . import Description
+
+        out, conv = Description(), to_rdflib
+        for quad in self._bounded_quads(nodes):
+            out.add((conv(quad.subject), conv(quad.predicate), conv(quad.object)))
         return out
 
     def serialize(self, fmt: str = "nt") -> bytes:

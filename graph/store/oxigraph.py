@@ -370,12 +370,17 @@ def _bib_child(path: str, out: str) -> tuple | None:
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _EV = "https://w3id.org/evidence-graph/vocab#"
 _CITO = "http://purl.org/spar/cito/"
-#: ev:stance value -> (claim -> source link, source -> claim link), as DERIVE has them.
-_STANCE_LINKS = {
-    _EV + "Asserts": (_CITO + "obtainsSupportFrom", _CITO + "givesSupportTo"),
-    _EV + "Reports": (_CITO + "obtainsSupportFrom", _CITO + "givesSupportTo"),
-    _EV + "Rejects": (_CITO + "isDisputedBy", _CITO + "disputes"),
-}
+
+
+def _stance_links() -> dict[str, tuple[str, str]]:
+    """ev:stance IRI -> (claim -> source link, source -> claim link), from the
+    stances :func:`graph.loader.derive` counts as support."""
+    from ..loader import SUPPORTING_STANCES
+    from ..namespaces import CITO, EV
+
+    links = {str(s): (str(CITO.obtainsSupportFrom), str(CITO.givesSupportTo)) for s in SUPPORTING_STANCES}
+    links[str(EV.Rejects)] = (str(CITO.isDisputedBy), str(CITO.disputes))
+    return links
 
 
 def derived_ntriples(claim_paths: list[str]) -> str | None:
@@ -405,11 +410,10 @@ def derived_ntriples(claim_paths: list[str]) -> str | None:
                     store.setdefault(subject, []).append(obj)
     except (OSError, SyntaxError, ValueError):
         return None
-    out = set()
+    out, stance_links = set(), _stance_links()
     for st in statements:
-        links = [
-            _STANCE_LINKS[s.value] for s in stances.get(st, ()) if type(s) is ox.NamedNode and s.value in _STANCE_LINKS
-        ]
+        named = [s.value for s in stances.get(st, ()) if type(s) is ox.NamedNode]
+        links = [stance_links[s] for s in named if s in stance_links]
         for claim in claims.get(st, ()) if links else ():
             for source in cites.get(st, ()):
                 for forward, backward in links:

@@ -401,27 +401,100 @@ def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None
     The clause goes on the same line, so line numbers hold. ``form`` (from
     :func:`check_query`) tells a CONSTRUCT template from the WHERE group. A
     query without a group (``DESCRIBE <x>``) gets a trailing VALUES clause.
+
+    A ``MINUS`` group directly in the WHERE group gets the values of the bound
+    variables it certainly binds as well (see :func:`_minus_binds`): engines
+    evaluate MINUS on its own, over the whole graph, and this restricts it to
+    the rows that can remove anything, without changing the answer.
     """
     if not bindings:
         return text
-    names = list(bindings)
-    row = " ".join(turtle_term(bindings[n]) for n in names)
-    values = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
-    depth, seen_where, position = 0, False, None
-    for m in _TOKEN.finditer(text):
+
+    def clause(names):
+        row = " ".join(turtle_term(bindings[n]) for n in names)
+        return "VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
+
+    tokens = list(_TOKEN.finditer(text))
+    depth, seen_where, start = 0, False, None
+    for i, m in enumerate(tokens):
         kind = m.lastgroup
         if kind == "open":
             if depth == 0 and (seen_where or form != "CONSTRUCT"):
-                position = m.end()
+                start = i
                 break
             depth += 1
         elif kind == "close":
             depth -= 1
         elif kind == "word" and depth == 0 and m.group().upper() == "WHERE":
             seen_where = True
-    if position is None:
-        return f"{text}\n{values}"
-    return f"{text[:position]} {values} {text[position:]}"
+    if start is None:
+        return f"{text}\n{clause(list(bindings))}"
+    inserts = [(tokens[start].end(), clause(list(bindings)))]
+    depth, minus_group = 1, None
+    for i in range(start + 1, len(tokens)):
+        kind = tokens[i].lastgroup
+        if kind == "open":
+            if i == minus_group:
+                binds = _minus_binds(tokens[i + 1 : _group_end(tokens, i)])
+                names = [n for n in bindings if n in binds]
+                if names:
+                    inserts.append((tokens[i].end(), clause(names)))
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if depth == 0:
+                break
+        elif kind == "word" and depth == 1 and tokens[i].group().upper() == "MINUS":
+            minus_group = _next_significant(tokens, i)
+    for position, values in sorted(inserts, reverse=True):
+        text = f"{text[:position]} {values} {text[position:]}"
+    return text
+
+
+def _next_significant(tokens, i: int) -> int:
+    # The index of the first token after tokens[i] that is not blank or a comment.
+    j = i + 1
+    while j < len(tokens) and (
+        tokens[j].lastgroup == "comment" or (tokens[j].lastgroup == "other" and tokens[j].group().isspace())
+    ):
+        j += 1
+    return j
+
+
+def _group_end(tokens, i: int) -> int:
+    # The index of the brace that closes the group opened at tokens[i].
+    depth = 0
+    for j in range(i, len(tokens)):
+        if tokens[j].lastgroup == "open":
+            depth += 1
+        elif tokens[j].lastgroup == "close":
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(tokens)
+
+
+def _minus_binds(body) -> set[str]:
+    """The variables every solution of a MINUS group binds, for a group that is
+    a plain basic graph pattern with filters (no nested group, no BIND or
+    VALUES): those named in a triple pattern, outside any FILTER. For any other
+    group, none, so that nothing is moved into it."""
+    out, filter_depth, parens = set(), None, 0
+    for m in body:
+        kind, token = m.lastgroup, m.group()
+        if kind == "open" or (kind == "word" and token.upper() in ("BIND", "VALUES", "SERVICE", "GRAPH")):
+            return set()
+        if kind == "word" and token.upper() == "FILTER":
+            filter_depth = parens
+        elif token == "(":
+            parens += 1
+        elif token == ")":
+            parens -= 1
+            if filter_depth is not None and parens == filter_depth:
+                filter_depth = None
+        elif kind == "var" and filter_depth is None:
+            out.add(token[1:])
+    return out
 
 
 # --- formatting -----------------------------------------------------------------

@@ -288,6 +288,53 @@ def test_bind_values_goes_first_in_the_where_group(text, form, bound):
     check_query(bound)  # still valid SPARQL
 
 
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        # a MINUS group that certainly binds ?a gets its value too; ?c only in a FILTER does not count
+        (
+            "SELECT * { ?a ?b ?c MINUS { ?a ?p ?o FILTER(?c) } }",
+            "SELECT * { VALUES (?a ?c) { (<http://x/a> <http://x/c>) }  ?a ?b ?c"
+            " MINUS { VALUES (?a) { (<http://x/a>) }  ?a ?p ?o FILTER(?c) } }",
+        ),
+        (
+            "SELECT * { ?a ?b ?c MINUS # {\n { ?c ?p ?a . FILTER regex(?a, 'x') } }",
+            "SELECT * { VALUES (?a ?c) { (<http://x/a> <http://x/c>) }  ?a ?b ?c"
+            " MINUS # {\n { VALUES (?a ?c) { (<http://x/a> <http://x/c>) }  ?c ?p ?a . FILTER regex(?a, 'x') } }",
+        ),
+        # left alone: a variable only in the filter, a nested group, a MINUS below the top level
+        (
+            "SELECT * { ?a ?b ?c MINUS { ?x ?p ?o FILTER(?a = ?x) } }",
+            "SELECT * { VALUES (?a ?c) { (<http://x/a> <http://x/c>) }  ?a ?b ?c MINUS { ?x ?p ?o FILTER(?a = ?x) } }",
+        ),
+        (
+            "SELECT * { ?a ?b ?c MINUS { ?a ?p ?o OPTIONAL { ?o ?q ?c } } }",
+            "SELECT * { VALUES (?a ?c) { (<http://x/a> <http://x/c>) }  ?a ?b ?c"
+            " MINUS { ?a ?p ?o OPTIONAL { ?o ?q ?c } } }",
+        ),
+        (
+            "SELECT * { ?a ?b ?c OPTIONAL { ?a ?b ?d MINUS { ?a ?p ?o } } }",
+            "SELECT * { VALUES (?a ?c) { (<http://x/a> <http://x/c>) }  ?a ?b ?c"
+            " OPTIONAL { ?a ?b ?d MINUS { ?a ?p ?o } } }",
+        ),
+    ],
+)
+def test_bind_values_reaches_a_minus_group_that_binds_the_variable(text, bound):
+    assert bind_values(text, {"a": URIRef("http://x/a"), "c": URIRef("http://x/c")}, form="SELECT") == bound
+    check_query(bound)
+
+
+def test_a_value_moved_into_minus_keeps_the_answer():
+    # In the MINUS group ?a is optional and stays unbound here, so its row shares no variable with
+    # the answer's row and removes nothing; with ?a's value moved in, it would remove it.
+    data = "<http://x/a> <http://x/p> <http://x/o> .\n<http://x/z> <http://x/q> <http://x/o> .\n"
+    g = Graph().parse(data=data, format="nt")
+    text = "SELECT ?a ?o WHERE { ?a <http://x/p> ?o MINUS { ?z <http://x/q> ?other OPTIONAL { ?z <http://x/r> ?a } } }"
+    bound = bind_values(text, {"a": URIRef("http://x/a")}, form="SELECT")
+    assert "MINUS { ?z" in bound
+    assert [tuple(r) for r in g.query(bound)] == [(URIRef("http://x/a"), URIRef("http://x/o"))]
+
+
 def test_bind_values_writes_literals_in_turtle_syntax():
     text = bind_values("SELECT * WHERE { ?s ?p ?l }", {"l": Literal('a "b"\n', lang="en"), "p": Literal(2)})
     assert text == 'SELECT * WHERE { VALUES (?l ?p) { ("a \\"b\\"\\n"@en 2) }  ?s ?p ?l }'

@@ -221,6 +221,30 @@ def _variables(parsed) -> set[str]:
     return {v for v in out if not v.startswith("__")}
 
 
+def _light_check(text: str, allow_service: bool) -> tuple[str, set[str]] | None:
+    """``(form, variables)`` read from the tokens alone, for a store that parses
+    the query itself (Oxigraph): rdflib's parser costs 5-50 ms a query, more
+    than a bound query takes to run. None when the tokens leave any doubt (an
+    update keyword, SERVICE, no query form): :func:`check_query` decides then.
+    A query the store then refuses gets :func:`check_query`'s message too."""
+    form, variables = None, set()
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "var":
+            variables.add(m.group()[1:])
+        elif kind == "word":
+            word = m.group().upper()
+            if word in _UPDATE_WORDS or (word == "SERVICE" and not allow_service):
+                return None
+            if form is None and word in READ_FORMS:
+                form = word
+    return None if form is None else (form, variables)
+
+
+#: Words that start an update; the light check leaves queries with any of them to rdflib.
+_UPDATE_WORDS = frozenset(("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"))
+
+
 # --- parameters -----------------------------------------------------------------
 
 
@@ -351,26 +375,37 @@ def run_query(
     prefixes are predeclared, so queries may use ``ev:``, ``cito:``, ``claim:``
     ... without PREFIX lines.
     """
-    form, parsed = check_query(text, allow_service=allow_service, where=where)
+    fast = getattr(eg.backend, "select_rows", None)  # Oxigraph: it parses the query itself
+    light = _light_check(text, allow_service) if fast is not None else None
+    if light is None:
+        form, parsed = check_query(text, allow_service=allow_service, where=where)
+    else:
+        form, parsed = light[0], None
     bindings = {}
     if params:
-        known = _variables(parsed)
+        known = _variables(parsed) if light is None else light[1]
         for name, value in params.items():
             name = name.lstrip("?$")
             if name not in known:
                 listed = ", ".join("?" + v for v in sorted(known)) or "none"
                 raise QueryError(f"{where}: --param {name}: the query has no variable ?{name} (it has {listed})")
             bindings[name] = parse_param(name, value, eg)
+    given = text
     try:
         text = bind_values(text, bindings, form=form) if bindings else text
-        fast = getattr(eg.backend, "select_rows", None) if form == "SELECT" else None
-        if fast is not None:  # Oxigraph: rows straight to tuples, no rdflib Result in between
+        if fast is not None and form == "SELECT":  # rows straight to tuples, no rdflib Result in between
             from .namespaces import PREFIXES
 
             names, rows = fast(text, PREFIXES)
             return QueryResult(form, variables=names, rows=tuple(rows))
         return QueryResult.from_rdflib(eg.query(text), form)
-    except QueryError:
+    except QueryError as exc:
+        if light is not None:  # the store refused it: rdflib's message, with line and column, if it agrees
+            check_query(given, allow_service=allow_service, where=where)
+            message = str(exc)
+            if message.startswith("query:"):  # Oxigraph's syntax error: name the query, as rdflib's do
+                message = where + message[len("query") :]
+            raise QueryError(message) from None
         raise
     except Exception as exc:
         raise QueryError(f"{where}: query failed: {type(exc).__name__}: {exc}") from None

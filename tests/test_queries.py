@@ -443,9 +443,9 @@ def test_table_is_for_people(eg):
 # --- refusals ---------------------------------------------------------------------
 
 
-def test_syntax_error_gives_line_and_column(eg):
+def test_syntax_error_gives_line_and_column(any_store):
     with pytest.raises(QueryError) as info:
-        run_query(eg, "SELECT ?x\nWHERE { ?x a ev:Claim\n  FILTER ( }", where="bad.rq")
+        run_query(any_store, "SELECT ?x\nWHERE { ?x a ev:Claim\n  FILTER ( }", where="bad.rq")
     assert str(info.value) == "bad.rq:3:3: SPARQL syntax error: Expected SelectQuery, found 'FILTER'"
 
 
@@ -463,22 +463,52 @@ def test_syntax_error_gives_line_and_column(eg):
         ("COPY DEFAULT TO <http://example.org/g>", "COPY"),
     ],
 )
-def test_updates_are_refused(eg, text, op):
-    before = len(eg.rdf)
+def test_updates_are_refused(any_store, text, op):
+    before = len(any_store)
     with pytest.raises(QueryError) as info:
-        run_query(eg, text, where="-e")
+        run_query(any_store, text, where="-e")
     assert (
         str(info.value) == f"-e: refusing to run an update ({op}); evg query runs only SELECT, ASK, CONSTRUCT, DESCRIBE"
     )
-    assert len(eg.rdf) == before
+    assert len(any_store) == before
 
 
-def test_service_is_refused_unless_allowed(eg):
+def test_service_is_refused_unless_allowed(any_store):
     text = "SELECT * WHERE { ?c a ev:Claim OPTIONAL { SERVICE <http://127.0.0.1:9/sparql> { ?c ?p ?o } } }"
     with pytest.raises(QueryError) as info:
-        run_query(eg, text, where="-e")
+        run_query(any_store, text, where="-e")
     assert str(info.value) == "-e: SERVICE (a federated call to another endpoint) is refused; pass --allow-service"
     assert check_query(text, allow_service=True)[0] == "SELECT"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "SELECT ?x WHERE { ?x ?p ?o } GROUP BY ?p",
+            "-e:1:41: SPARQL syntax error: The SELECT contains a variable that is unbound",
+        ),
+        ("SELECT (1 AS ?x) ?x WHERE {}", "-e:1:29: SPARQL syntax error: Duplicated variable name in SELECT"),
+    ],
+)
+def test_a_query_only_oxigraph_refuses_gets_its_reason_in_one_line(text, message):
+    import graph
+
+    ox_graph = graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store="oxigraph")
+    with pytest.raises(QueryError) as info:
+        run_query(ox_graph, text, where="-e")
+    assert str(info.value) == message
+
+
+def test_oxigraph_syntax_messages_keep_line_column_and_sentences():
+    from graph.store.oxigraph import syntax_message
+
+    raw = "error at 2:7: expected one of \"$\", \"(\", Duplicated variable name in SELECT, ['0' ..= '9'], [_]"
+    assert syntax_message(raw, "q.rq") == "q.rq:2:7: SPARQL syntax error: Duplicated variable name in SELECT"
+    assert syntax_message("error at 1:3: expected [_]", "q.rq") == (
+        "q.rq:1:3: SPARQL syntax error: the query cannot be read from here on"
+    )
+    assert syntax_message("something else") == "SPARQL syntax error: something else"
 
 
 def test_unknown_query_name_suggests_close_ones():

@@ -154,6 +154,20 @@ def _bind(query: str, bindings: dict | None) -> tuple[str, dict | None]:
     return query, subs or None
 
 
+def syntax_message(message: str, where: str | None = None) -> str:
+    """Oxigraph's SPARQL parse error in the words rdflib's errors use:
+    ``where:line:column: SPARQL syntax error: detail``. Oxigraph lists what it
+    expected, character classes included; only its sentences ("Duplicated
+    variable name in SELECT") say anything to a reader, so only they are kept."""
+    m = re.match(r"error at (\d+):(\d+): expected (?:one of )?(.*)", message, re.S)
+    if m is None:
+        return f"{where}: SPARQL syntax error: {message}" if where else f"SPARQL syntax error: {message}"
+    line, column, expected = m.groups()
+    sentences = [item for item in re.split(r",\s*", expected) if re.match(r"[A-Z][a-z]+ \w", item)]
+    detail = "; ".join(dict.fromkeys(sentences)) or "the query cannot be read from here on"
+    return f"{where or 'query'}:{line}:{column}: SPARQL syntax error: {detail}"
+
+
 class OxigraphBackend:
     """The graph in a pyoxigraph ``Store``; rows come back as rdflib terms."""
 
@@ -171,7 +185,7 @@ class OxigraphBackend:
         try:
             return self.store.query(query, substitutions=subs, prefixes=prefixes)
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from None
+            raise QueryError(syntax_message(str(exc))) from None
 
     def select(self, query: str, bindings: dict | None = None) -> list[dict]:
         result = self._run(query, bindings)

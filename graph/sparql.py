@@ -524,14 +524,25 @@ def sort_rows(rows: list[tuple], variables: tuple[str, ...], keys: list[tuple[st
         decorated = []
         for index, _descending in columns:
             kinds: set = set()
-            decorated.append([_order_key(row[index], kinds) for row in rows])
+            column = [_order_key(row[index], kinds) for row in rows]
             if len(kinds) > 1:  # numbers and strings in one column: no agreed order
                 return False
+            if len({rank for rank, _value in column}) == 1:  # all IRIs, or all literals: compare the values
+                column = [value for _rank, value in column]
+            decorated.append(column)
     except _UnsortableError:
         return False
+    # One stable sort per run of keys in the same direction, the last run first.
+    runs: list[tuple[bool, list]] = []
+    for (_index, descending), column in zip(columns, decorated):
+        if runs and runs[-1][0] == descending:
+            runs[-1][1].append(column)
+        else:
+            runs.append((descending, [column]))
     order = list(range(len(rows)))
-    for (_index, descending), column in reversed(list(zip(columns, decorated))):
-        order.sort(key=column.__getitem__, reverse=descending)  # stable: earlier keys win
+    for descending, run in reversed(runs):
+        key = run[0] if len(run) == 1 else list(zip(*run))
+        order.sort(key=key.__getitem__, reverse=descending)
     rows[:] = [rows[i] for i in order]
     return True
 

@@ -301,6 +301,13 @@ def _turtle_literal(raw: str) -> Literal:
     return term
 
 
+def _is_article(eg, iri: URIRef) -> bool:
+    # One lookup, not the list of every article (5,000 of them in a big corpus).
+    from .namespaces import FABIO
+
+    return eg.ask(f"ASK {{ ?a a <{FABIO.WebArticle}> }}", {"a": iri})
+
+
 def _known(eg, iri: URIRef, given: str) -> URIRef:
     """The IRI itself, after checking that a claim, source or article exists
     (error messages name the value as the user gave it)."""
@@ -309,7 +316,7 @@ def _known(eg, iri: URIRef, given: str) -> URIRef:
         return eg.resolve_claim(given)
     if text.startswith(str(SOURCE)):
         return eg.resolve_source(given)
-    if text.startswith(str(ARTICLE)) and iri not in eg.article_iris:
+    if text.startswith(str(ARTICLE)) and not _is_article(eg, iri):
         slugs = [str(a)[len(str(ARTICLE)) :] for a in eg.article_iris]
         slug = text[len(str(ARTICLE)) :]
         close = difflib.get_close_matches(slug, slugs, n=3, cutoff=0.4) or [s for s in slugs if slug in s][:3]

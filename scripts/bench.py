@@ -287,8 +287,12 @@ bench_scale.register(bench, Row, timed)
 
 def print_table(rows: list[Row]) -> None:
     headers = ("benchmark", "size", "seconds", "target", "", "notes")
+
+    def seconds(value: float) -> str:
+        return f"{value:.3f}" if value < 0.1 else f"{value:.2f}"  # bound queries take milliseconds
+
     cells = [
-        (r.name, r.size, f"{r.seconds:.3f}" if r.seconds < 0.1 else f"{r.seconds:.2f}", f"<= {r.target:g}" if r.target is not None else "", r.verdict, r.note)
+        (r.name, r.size, seconds(r.seconds), f"<= {r.target:g}" if r.target is not None else "", r.verdict, r.note)
         for r in rows
     ]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]

@@ -236,6 +236,11 @@ PREFIXES: dict[str, str] = {
 }
 
 
+def prefix_header(prefixes: dict[str, str] | None = None) -> str:
+    """``PREFIX name: <iri>`` lines for a SPARQL query (default: :data:`PREFIXES`)."""
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in (PREFIXES if prefixes is None else prefixes).items())
+
+
 def bind_prefixes(g) -> None:
     """Bind the project's prefixes on an rdflib graph, replacing rdflib's defaults."""
     for prefix, ns in PREFIXES.items():

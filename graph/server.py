@@ -290,8 +290,9 @@ class RemoteBackend:
         if subs:
             raise QueryError("blank nodes cannot be sent as parameters to a remote endpoint")
         if prefixes:
-            head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
-            query = head + query
+            from .namespaces import prefix_header
+
+            query = prefix_header(prefixes) + query
         return query
 
     def _results(self, query: str, prefixes=None, bindings=None) -> dict:

@@ -430,7 +430,7 @@ def split_order(text: str) -> tuple[str, list[tuple[str, bool]]] | None:
     ``DESC(?v)``) and ends the query; None for anything else (an expression, a
     LIMIT or OFFSET, which need the order first). The clause becomes blanks, so
     line and column numbers hold."""
-    tokens = [m for m in _TOKEN.finditer(text) if m.lastgroup != "comment" and not m.group().isspace()]
+    tokens = _significant(text)
     depth, start = 0, None
     for i, m in enumerate(tokens):
         kind = m.lastgroup
@@ -569,6 +569,11 @@ _TOKEN = re.compile(
 )
 
 
+def _significant(text: str) -> list:
+    """The tokens of ``text`` without comments and blanks."""
+    return [m for m in _TOKEN.finditer(text) if m.lastgroup != "comment" and not m.group().isspace()]
+
+
 def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None) -> str:
     """``text`` with ``VALUES (?a ?b) { (<x> "y") }`` placed first in its WHERE
     group, which binds the variables before the rest of the pattern is matched.
@@ -592,7 +597,7 @@ def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None
         row = " ".join(turtle_term(bindings[n]) for n in names)
         return "VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
 
-    tokens = list(_TOKEN.finditer(text))
+    tokens = _significant(text)
     depth, seen_where, start = 0, False, None
     for i, m in enumerate(tokens):
         kind = m.lastgroup
@@ -608,11 +613,11 @@ def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None
     if start is None:
         return f"{text}\n{clause(list(bindings))}"
     inserts = [(tokens[start].end(), clause(list(bindings)))]
-    depth, minus_group = 1, None
+    depth = 1
     for i in range(start + 1, len(tokens)):
         kind = tokens[i].lastgroup
         if kind == "open":
-            if i == minus_group:
+            if tokens[i - 1].group().upper() == "MINUS" and depth == 1:
                 binds = _minus_binds(tokens[i + 1 : _group_end(tokens, i)])
                 names = [n for n in bindings if n in binds]
                 if names:
@@ -622,21 +627,9 @@ def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None
             depth -= 1
             if depth == 0:
                 break
-        elif kind == "word" and depth == 1 and tokens[i].group().upper() == "MINUS":
-            minus_group = _next_significant(tokens, i)
     for position, values in sorted(inserts, reverse=True):
         text = f"{text[:position]} {values} {text[position:]}"
     return text
-
-
-def _next_significant(tokens, i: int) -> int:
-    # The index of the first token after tokens[i] that is not blank or a comment.
-    j = i + 1
-    while j < len(tokens) and (
-        tokens[j].lastgroup == "comment" or (tokens[j].lastgroup == "other" and tokens[j].group().isspace())
-    ):
-        j += 1
-    return j
 
 
 def _group_end(tokens, i: int) -> int:

@@ -51,9 +51,9 @@ _COUNT = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {type} }}"
 
 
 def compute_stats(eg: EvidenceGraph) -> Stats:
-    from .namespaces import PREFIXES
+    from .namespaces import prefix_header
 
-    header = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+    header = prefix_header()
 
     def rows(query: str) -> list[dict]:
         return eg.select_values(header + query)

@@ -226,7 +226,7 @@ def register(bench, Row, timed) -> None:  # noqa: N803 (the classes bench.py pas
         if base is not None:
             rows.append(Row("rdflib baseline: load", size, base["load_seconds"], None, "before its queries"))
 
-        def versus(baseline: dict | None, seconds: float) -> str:
+        def versus(baseline: float | None, seconds: float) -> str:
             # how rdflib did on the same query: measured, stopped, or not reached
             if base is None:
                 return f"rdflib: load + queries > {OPTIONS['baseline_timeout']:.0f} s (stopped)"

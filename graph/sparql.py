@@ -582,8 +582,9 @@ def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None
     from the bound values (Oxigraph's own ``substitutions`` join them only
     after evaluating everything), and a remote endpoint gets plain SPARQL 1.1.
     The clause goes on the same line, so line numbers hold. ``form`` (from
-    :func:`check_query`) tells a CONSTRUCT template from the WHERE group. A
-    query without a group (``DESCRIBE <x>``) gets a trailing VALUES clause.
+    :func:`check_query`; read from the text when not given) tells a CONSTRUCT
+    template from the WHERE group. A query without a group (``DESCRIBE <x>``)
+    gets a trailing VALUES clause.
 
     A ``MINUS`` group directly in the WHERE group gets the values of the bound
     variables it certainly binds as well (see :func:`_minus_binds`): engines
@@ -598,6 +599,8 @@ def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None
         return "VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
 
     tokens = _significant(text)
+    if form is None:
+        form = next((t.group().upper() for t in tokens if t.group().upper() in READ_FORMS), None)
     depth, seen_where, start = 0, False, None
     for i, m in enumerate(tokens):
         kind = m.lastgroup

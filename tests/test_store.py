@@ -499,3 +499,17 @@ def test_a_query_ordered_in_python_gives_the_engines_rows_through_run_query():
     assert list(ours.rows) == [tuple(to_rdflib(t) for t in s) for s in solutions]
     top = [(str(r[0]).rsplit("/", 1)[-1], int(r[3])) for r in ours.rows[:3]]
     assert top == [("fairclough2007", 6), ("fairclough2006", 3), ("fredericson2000", 3)]
+
+
+def test_oxigraph_bindings_go_into_the_where_group_whatever_the_query_looks_like():
+    # A comment with "where {", a group without the WHERE keyword, a CONSTRUCT template: the
+    # binding lands in the WHERE group each time (it used to go after the first "WHERE {" in the text).
+    eg = graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store="oxigraph")
+    claim = CLAIM["itbs-compression-syndrome"]
+    text = "# which labels where { ... }\nSELECT ?label { ?c rdfs:label ?label }"
+    prefixed = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + text
+    rows = eg.select(prefixed, {"c": claim})
+    assert [str(r["label"]) for r in rows] == [eg.label(claim)]
+    construct = prefixed.replace("SELECT ?label {", "CONSTRUCT { ?c rdfs:label ?label } WHERE {")
+    result = eg.query(construct, {"c": claim})
+    assert {str(s) for s, _p, _o in result.graph} == {str(claim)}

@@ -116,22 +116,23 @@ def to_oxigraph(term):
 
 
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
-_GROUP_START = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
 
 
 def _bind(query: str, bindings: dict | None) -> tuple[str, dict | None]:
     """Apply rdflib-style ``initBindings`` for Oxigraph.
 
     Oxigraph substitutes only projected variables, so IRIs and literals are
-    joined in as a ``VALUES`` block at the start of the outer group (which
-    is what rdflib's initBindings amount to); blank nodes, which VALUES
-    cannot hold, fall back to substitution.
+    joined in as a ``VALUES`` block at the start of the WHERE group
+    (:func:`graph.sparql.bind_values`, which is what rdflib's initBindings
+    amount to); blank nodes, which VALUES cannot hold, fall back to substitution.
     """
     if not bindings:
         return query, None
     from urllib.parse import quote
 
     from rdflib import BNode, Literal, URIRef
+
+    from ..sparql import bind_values
 
     values, subs = {}, {}
     for k, v in bindings.items():
@@ -144,14 +145,7 @@ def _bind(query: str, bindings: dict | None) -> tuple[str, dict | None]:
             values[name] = URIRef("urn:x-evidence-graph:relative:" + quote(str(v), safe=""))
         else:
             values[name] = v if hasattr(v, "n3") else Literal(v)
-    m = _GROUP_START.search(query) if values else None
-    if values and m is None:
-        raise QueryError("cannot bind variables: no WHERE clause found in the query")
-    if m is not None:
-        names = " ".join(f"?{n}" for n in values)
-        terms = " ".join(v.n3() for v in values.values())
-        query = f"{query[: m.end()]} VALUES ({names}) {{ ({terms}) }} {query[m.end() :]}"
-    return query, subs or None
+    return bind_values(query, values), subs or None
 
 
 def syntax_message(message: str, where: str | None = None) -> str:

@@ -317,9 +317,9 @@ class RemoteBackend:
         from rdflib import Graph, Variable
         from rdflib.query import Result
 
-        from .sparql import check_query
+        from .sparql import query_form
 
-        form, _parsed = check_query(query, allow_service=True)
+        form = query_form(query)  # run_query has checked it: parsing it again would only cost time
         if form in ("CONSTRUCT", "DESCRIBE"):
             raw = self._post(self._prepared(query, prefixes, bindings), "application/n-triples")
             out = Result(form)

@@ -569,6 +569,15 @@ _TOKEN = re.compile(
 )
 
 
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these words in the query
+    (outside comments, strings and IRIs), for a query already checked; None if none."""
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup == "word" and m.group().upper() in READ_FORMS:
+            return m.group().upper()
+    return None
+
+
 def _significant(text: str) -> list:
     """The tokens of ``text`` without comments and blanks."""
     return [m for m in _TOKEN.finditer(text) if m.lastgroup != "comment" and not m.group().isspace()]
@@ -599,8 +608,7 @@ def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None
         return "VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
 
     tokens = _significant(text)
-    if form is None:
-        form = next((t.group().upper() for t in tokens if t.group().upper() in READ_FORMS), None)
+    form = form or query_form(text)
     depth, seen_where, start = 0, False, None
     for i, m in enumerate(tokens):
         kind = m.lastgroup

@@ -335,6 +335,55 @@ def test_a_value_moved_into_minus_keeps_the_answer():
     assert [tuple(r) for r in g.query(bound)] == [(URIRef("http://x/a"), URIRef("http://x/o"))]
 
 
+UNCITED = """
+@prefix ev: <https://w3id.org/evidence-graph/vocab#> . @prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix cito: <http://purl.org/spar/cito/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix : <http://x/> .
+:c1 rdfs:label "cited by another statement of the same article" .
+:c2 rdfs:label "uncited here, cited in b" .
+:c3 rdfs:label "only rejected" .
+:c4 rdfs:label "cited only by a rejecting statement" .
+:c5 rdfs:label "cited nowhere" .
+:c2 cito:obtainsSupportFrom :src2 .
+:s1 oa:hasSource :a ; ev:claim :c1 ; ev:stance ev:Asserts .
+:s2 oa:hasSource :a ; ev:claim :c1 ; ev:stance ev:Reports ; cito:citesAsEvidence :src1 .
+:s3 oa:hasSource :a ; ev:claim :c2 ; ev:stance ev:Asserts .
+:s4 oa:hasSource :b ; ev:claim :c2 ; ev:stance ev:Asserts ; cito:citesAsEvidence :src2 .
+:s5 oa:hasSource :a ; ev:claim :c3 ; ev:stance ev:Rejects .
+:s6 oa:hasSource :b ; ev:claim :c4 ; ev:stance ev:Asserts .
+:s7 oa:hasSource :b ; ev:claim :c4 ; ev:stance ev:Rejects ; cito:citesAsEvidence :src3 .
+:s8 oa:hasSource :a ; ev:claim :c5 ; ev:stance ev:Reports .
+:s9 oa:hasSource :a ; ev:claim :c5 ; ev:stance ev:Asserts .
+"""
+
+
+@pytest.mark.parametrize("bound", [False, True], ids=["every article", "bound to one"])
+def test_article_uncited_claims_edge_cases_on_both_stores(bound):
+    # A claim counts as uncited in an article when no statement of that article about it cites a
+    # source, whatever that statement's stance; rejecting statements are not listed themselves.
+    import pyoxigraph
+
+    text = named_query("article-uncited-claims").text
+    if bound:
+        text = bind_values(text, {"article": URIRef("http://x/a")})
+    x = "http://x/"
+    expected = [
+        (URIRef(x + "a"), URIRef(x + "c2"), Literal("uncited here, cited in b"), URIRef(x + "src2")),
+        (URIRef(x + "a"), URIRef(x + "c5"), Literal("cited nowhere"), None),
+    ]
+    g = Graph().parse(data=UNCITED, format="turtle")
+    assert [tuple(r) for r in g.query(text)] == expected
+    store = pyoxigraph.Store()
+    store.load(UNCITED.encode(), format=pyoxigraph.RdfFormat.TURTLE)
+    assert [
+        tuple(
+            _from_oxigraph(s[v]) if s[v] is not None else None
+            for v in ("article", "claim", "label", "supportedElsewhereBy")
+        )
+        for s in store.query(text)
+    ] == expected
+
+
 def test_bind_values_writes_literals_in_turtle_syntax():
     text = bind_values("SELECT * WHERE { ?s ?p ?l }", {"l": Literal('a "b"\n', lang="en"), "p": Literal(2)})
     assert text == 'SELECT * WHERE { VALUES (?l ?p) { ("a \\"b\\"\\n"@en 2) }  ?s ?p ?l }'

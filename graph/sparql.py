@@ -531,7 +531,16 @@ def sort_rows(rows: list[tuple], variables: tuple[str, ...], keys: list[tuple[st
         decorated = []
         for index, _descending in columns:
             kinds: set = set()
-            column = [_order_key(row[index], kinds) for row in rows]
+            # Terms repeat down a column (an article on each of its rows), and
+            # equal terms have equal keys: each distinct term is keyed once.
+            seen: dict = {}
+            column = []
+            for row in rows:
+                term = row[index]
+                key = seen.get(term)
+                if key is None:
+                    key = seen[term] = _order_key(term, kinds)
+                column.append(key)
             if len(kinds) > 1:  # numbers and strings in one column: no agreed order
                 return False
             if len({rank for rank, _value in column}) == 1:  # all IRIs, or all literals: compare the values

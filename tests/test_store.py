@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 import graph
 from graph.bibtex import rdf_to_bibliography, write_bib
 from graph.errors import InputError
-from graph.namespaces import CLAIM, SOURCE
+from graph.namespaces import CLAIM, SOURCE, XSD
 from graph.store import AUTO_THRESHOLD_BYTES, choose_store
 from graph.store.fastbib import _fast, _slow, fast_entries
 
@@ -513,3 +513,24 @@ def test_oxigraph_bindings_go_into_the_where_group_whatever_the_query_looks_like
     construct = prefixed.replace("SELECT ?label {", "CONSTRUCT { ?c rdfs:label ?label } WHERE {")
     result = eg.query(construct, {"c": claim})
     assert {str(s) for s, _p, _o in result.graph} == {str(claim)}
+
+
+def test_converted_literals_are_shared_and_the_cache_stays_bounded(monkeypatch):
+    import pyoxigraph as ox
+
+    from graph.store import oxigraph as backend
+
+    monkeypatch.setattr(backend, "_LITERAL_CACHE", 3)
+    conv = backend._ToRdflib()
+    year = ox.Literal("2006", datatype=ox.NamedNode(str(XSD.gYear)))
+    first = conv(year)
+    assert first == Literal("2006", datatype=XSD.gYear)
+    assert (
+        conv(ox.Literal("2006", datatype=ox.NamedNode(str(XSD.gYear)))) is first
+    )  # an equal term, not the same object
+    assert conv(ox.Literal("2006")) == Literal("2006") and conv(ox.Literal("2006")) != first
+    assert conv(ox.Literal("2006", language="en")) == Literal("2006", lang="en")
+    assert len(conv.literals) == 3
+    assert conv(ox.Literal("7", datatype=ox.NamedNode(str(XSD.integer)))) == Literal(7)
+    assert len(conv.literals) == 1  # full: emptied before the fourth was kept
+    assert conv(year) == first and conv(year) is not first

@@ -44,6 +44,10 @@ WHERE {
 }"""
 
 
+#: how many converted literals :class:`_ToRdflib` keeps for reuse
+_LITERAL_CACHE = 100_000
+
+
 class _ToRdflib:
     """Converts pyoxigraph terms to rdflib terms, reusing IRIs already seen."""
 
@@ -53,6 +57,10 @@ class _ToRdflib:
         self.URIRef, self.BNode, self.Literal = URIRef, BNode, Literal
         self.iris: dict[str, object] = {}
         self.datatypes: dict[str, object] = {}
+        # Literals repeat down a column (counts, years, a claim's label on each of
+        # its rows); rdflib literals are immutable, so equal ones can be shared.
+        # Cleared when full, to bound the memory it holds.
+        self.literals: dict[object, object] = {}
 
     def _plain(self, value: str, language: str | None):
         # What Literal(value, lang=language) builds, without its validation and
@@ -73,15 +81,24 @@ class _ToRdflib:
                 node = self.iris[value] = self.URIRef(value)
             return node
         if kind is ox.Literal:
+            node = self.literals.get(term)
+            if node is not None:
+                return node
+            if len(self.literals) >= _LITERAL_CACHE:
+                self.literals.clear()
             if term.language:
-                return self._plain(term.value, term.language)
-            dt = term.datatype.value
-            if dt == _XSD_STRING:
-                return self._plain(term.value, None)
-            datatype = self.datatypes.get(dt)
-            if datatype is None:
-                datatype = self.datatypes[dt] = self.URIRef(dt)
-            return self.Literal(term.value, datatype=datatype)
+                node = self._plain(term.value, term.language)
+            else:
+                dt = term.datatype.value
+                if dt == _XSD_STRING:
+                    node = self._plain(term.value, None)
+                else:
+                    datatype = self.datatypes.get(dt)
+                    if datatype is None:
+                        datatype = self.datatypes[dt] = self.URIRef(dt)
+                    node = self.Literal(term.value, datatype=datatype)
+            self.literals[term] = node
+            return node
         if kind is ox.BlankNode:
             return self.BNode(term.value)
         raise TypeError(f"unsupported RDF term {term!r}")
@@ -90,12 +107,16 @@ class _ToRdflib:
 _converter: _ToRdflib | None = None
 
 
-def to_rdflib(term):
-    """A pyoxigraph term as the equal rdflib term (plain literals without xsd:string)."""
+def _shared_converter() -> _ToRdflib:
     global _converter
     if _converter is None:
         _converter = _ToRdflib()
-    return _converter(term)
+    return _converter
+
+
+def to_rdflib(term):
+    """A pyoxigraph term as the equal rdflib term (plain literals without xsd:string)."""
+    return _shared_converter()(term)
 
 
 def to_oxigraph(term):
@@ -185,7 +206,7 @@ class OxigraphBackend:
         result = self._run(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise ValueError("select() runs SELECT queries only")
-        conv = to_rdflib
+        conv = _shared_converter()
         names = [v.value for v in result.variables]
         idx = range(len(names))
         return [dict(zip(names, [conv(sol[i]) for i in idx])) for sol in result]
@@ -196,7 +217,7 @@ class OxigraphBackend:
         result = self._run(query, None, prefixes)
         if not isinstance(result, ox.QuerySolutions):
             raise ValueError("select_rows() runs SELECT queries only")
-        conv = to_rdflib
+        conv = _shared_converter()
         names = tuple(v.value for v in result.variables)
         return names, [tuple([conv(t) for t in sol]) for sol in result]
 

@@ -49,7 +49,7 @@ _LITERAL_CACHE = 100_000
 
 
 class _ToRdflib:
-    """Converts pyoxigraph terms to rdflib terms, reusing IRIs already seen."""
+    """Converts pyoxigraph terms to rdflib terms, reusing the IRIs and literals already seen."""
 
     def __init__(self):
         from rdflib import BNode, Literal, URIRef

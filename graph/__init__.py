@@ -9,8 +9,6 @@ True
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 __all__ = [
     "EvidenceGraph",
     "EvidenceGraphError",
@@ -21,13 +19,14 @@ __all__ = [
     "load",
 ]
 
-from .errors import EvidenceGraphError, InputError, NotFoundError, QueryError
+from graph.model import __version__
+from graph.model.errors import EvidenceGraphError, InputError, NotFoundError, QueryError
 
 
 def load(claims=None, sources=None, **kwargs):
     """Load claims Turtle file(s) or folder(s) and a BibTeX file into an
-    :class:`EvidenceGraph`. See :func:`graph.loader.load`."""
-    from .loader import load as _load
+    :class:`EvidenceGraph`. See :func:`graph.evidence.graph.load`."""
+    from graph.evidence.graph import load as _load
 
     return _load(claims, sources, **kwargs)
 
@@ -35,7 +34,7 @@ def load(claims=None, sources=None, **kwargs):
 def __getattr__(name):
     # Keep ``import graph`` light: rdflib loads only when the graph is needed.
     if name == "EvidenceGraph":
-        from .core import EvidenceGraph
+        from graph.evidence.graph import EvidenceGraph
 
         return EvidenceGraph
     raise AttributeError(f"module 'graph' has no attribute {name!r}")

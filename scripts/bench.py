@@ -172,7 +172,7 @@ def synthetic_corpus(nodes: int, folder: Path, seed: int = 1) -> tuple[Path, Pat
 
 
 def synthetic_graph(nodes: int, store: str = "auto", seed: int = 1):
-    """A loaded :class:`~graph.core.EvidenceGraph` of a :func:`synthetic_corpus`."""
+    """A loaded :class:`~graph.evidence.graph.EvidenceGraph` of a :func:`synthetic_corpus`."""
     import graph
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -186,11 +186,11 @@ def synthetic_graph(nodes: int, store: str = "auto", seed: int = 1):
 @bench("html-20k")
 def bench_html_20k() -> list[Row]:
     """Generate the HTML page of a 20,000-node graph, layout included."""
-    from graph.html import build_view, layout, render_html
+    from graph.render.html import build_view, layout, render_html
 
     rows = []
     eg, t_load = timed(synthetic_graph, 20_000)  # store "auto": Oxigraph at this size, as `evg html` would
-    _, t_records = timed(eg.claims)  # the claim records the page is made of (graph.evidence)
+    _, t_records = timed(eg.claims)  # the claim records the page is made of (graph.evidence.index)
     view, t_view = timed(build_view, eg)
     _, t_layout = timed(layout, view)
     html, t_render = timed(render_html, view)
@@ -214,7 +214,7 @@ def _html_20k_warm(size: str) -> Row:
     import os
 
     import graph
-    from graph.html import build_view, layout, render_html
+    from graph.render.html import build_view, layout, render_html
 
     with tempfile.TemporaryDirectory() as tmp:
         old = os.environ.get("EVG_CACHE_DIR")
@@ -243,13 +243,13 @@ def bench_html_5k_browser() -> list[Row]:
     answers clicks; the time runs from navigation to the first drawing."""
     from playwright.sync_api import sync_playwright
 
-    from graph.html import build_html
+    from graph.render.html import build_html
 
     html, view = build_html(synthetic_graph(5_000))
     c = view.counts()
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        path = Path(tmp) / "graph.html"
+        path = Path(tmp) / "graph.render.html"
         path.write_text(html, encoding="utf-8")
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
         page = browser.new_page(viewport={"width": 1280, "height": 800})

@@ -22,7 +22,7 @@ import random
 import time
 
 import graph
-from graph.search import SearchIndex, graph_synonyms
+from graph.evidence.search import SearchIndex, graph_synonyms
 
 
 def main() -> None:

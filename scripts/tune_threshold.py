@@ -3,7 +3,7 @@
     python scripts/tune_threshold.py [--labels tests/data/drafts/match-labels.tsv] [--step 0.02]
 
 Each labelled sentence is matched as ``evg check`` matches it (search, then
-the similarity gate of :class:`graph.check.ClaimMatcher`). For every
+the similarity gate of :class:`graph.drafts.check.ClaimMatcher`). For every
 threshold the table shows:
 
 - precision: matches that are the labelled claim / all matches made
@@ -11,7 +11,7 @@ threshold the table shows:
 - unrelated: sentences labelled "-" that match some claim (must be 0)
 
 and it marks the lowest threshold at which no unrelated sentence matches.
-``graph.check.MATCH_THRESHOLD`` is set a little above that, for a margin.
+``graph.drafts.check.MATCH_THRESHOLD`` is set a little above that, for a margin.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def read_labels(path: Path) -> list[tuple[str | None, str]]:
 
 def candidates_all(eg, labels):
     """(expected, sentence, candidates) per labelled sentence: the search is
-    run once, and each threshold only re-applies :func:`graph.check.choose`."""
-    from graph.check import ClaimMatcher
+    run once, and each threshold only re-applies :func:`graph.drafts.check.choose`."""
+    from graph.drafts.check import ClaimMatcher
 
     matcher = ClaimMatcher(eg, threshold=0.0)
     return [(expected, sentence, matcher.candidates(sentence)) for expected, sentence in labels]
@@ -46,7 +46,7 @@ def candidates_all(eg, labels):
 
 def decide(rows, threshold):
     """(expected, matched slug or None, similarity, sentence) at ``threshold``."""
-    from graph.check import choose
+    from graph.drafts.check import choose
 
     out = []
     for expected, sentence, cands in rows:
@@ -79,7 +79,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     import graph
-    from graph.check import MATCH_THRESHOLD
+    from graph.drafts.check import MATCH_THRESHOLD
 
     eg = graph.load(claims=args.claims, sources=args.sources)
     labels = read_labels(args.labels)

@@ -10,8 +10,8 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.collection import Collection
 
-from graph.bibtex import RAW_FIELDS, entry_to_rdf, latex_to_text, parse_bib, rdf_to_bibliography, write_bib
-from graph.namespaces import BIBFIELD, BIBO, DCTERMS, EV, FABIO, FOAF, RDF, SOURCE, XSD
+from graph.bibliography.bibtex import RAW_FIELDS, entry_to_rdf, latex_to_text, parse_bib, rdf_to_bibliography, write_bib
+from graph.model.namespaces import BIBFIELD, BIBO, DCTERMS, EV, FABIO, FOAF, RDF, SOURCE, XSD
 
 from .conftest import DATA, ROOT, require_or_skip
 
@@ -172,7 +172,7 @@ def test_bibtex_and_biber_accept_sources_bib(tmp_path):
 def test_text_to_latex_skips_the_codec_only_where_it_would_change_nothing():
     import codecs
 
-    from graph.bibtex import text_to_latex
+    from graph.bibliography.bibtex import text_to_latex
 
     samples = [chr(c) for c in range(32, 127)] + [
         "Iliotibial band syndrome: a review",

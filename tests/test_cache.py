@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import graph
-from graph import cache
+from graph.ingest import cache
 
 from .conftest import ROOT
 

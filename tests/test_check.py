@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from graph.check import MATCH_THRESHOLD, ClaimMatcher, Status, check_draft, choose, render_markdown, render_table
 from graph.cli import cli
-from graph.draft import parse_draft, read_draft
+from graph.drafts.check import MATCH_THRESHOLD, ClaimMatcher, Status, check_draft, choose, render_markdown, render_table
+from graph.drafts.parse import parse_draft, read_draft
 
 from .conftest import DATA, ROOT
 
@@ -144,7 +144,7 @@ def test_uncited_article_is_unsourced_with_suggestions_from_the_other_articles_r
         (30, "hip-weakness-and-load-main-factors", ("vanderworp2012",)),
     ]
     other = read_draft(articles_dir / "itbs-compression-not-friction.txt")
-    from graph.draft import SourceIndex, resolve
+    from graph.drafts.parse import SourceIndex, resolve
 
     references = set(resolve(other, SourceIndex.from_graph(eg)).reference_keys)
     assert {k for _, _, keys in suggestions for k in keys} <= references
@@ -178,7 +178,7 @@ def test_json_shape():
 
 @pytest.mark.parametrize("style", ["vancouver", "apa"])
 def test_table_and_markdown_show_marks_and_styled_suggestions(eg, style):
-    from graph.citations import format_citation
+    from graph.bibliography.citations import format_citation
 
     report = check_draft(eg, read_draft(DRAFTS / "labelled-draft.md"), style=style)
     chaudhry = format_citation(eg, "chaudhry2008", style)

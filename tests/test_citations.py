@@ -7,10 +7,10 @@ import pytest
 from pybtex.plugin import find_plugin
 from rdflib import Graph
 
-from graph.bibtex import entry_to_rdf, parse_bib, rdf_to_entry
-from graph.citations import check_style, format_citation, format_entry, short_label
-from graph.styles.apa import APAStyle
-from graph.styles.vancouver import VancouverStyle
+from graph.bibliography.bibtex import entry_to_rdf, parse_bib, rdf_to_entry
+from graph.bibliography.citations import check_style, format_citation, format_entry, short_label
+from graph.bibliography.styles.apa import APAStyle
+from graph.bibliography.styles.vancouver import VancouverStyle
 
 from .conftest import DATA
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli, main
-from graph.stats import compute_stats
+from graph.evidence.stats import compute_stats
 
 from .conftest import DATA, ROOT
 

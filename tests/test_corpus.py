@@ -10,10 +10,10 @@ import json
 import pytest
 from rdflib import Graph
 
-from graph.bibtex import parse_bib
-from graph.canonical import canonical_turtle
-from graph.loader import parse_turtle
-from graph.namespaces import ARTICLE, CITO, CLAIM, DCTERMS, EV, OA, RDF, RDFS, SCHEMA, SOURCE, local_name
+from graph.bibliography.bibtex import parse_bib
+from graph.ingest.canonical import canonical_turtle
+from graph.ingest.turtle import parse_turtle
+from graph.model.namespaces import ARTICLE, CITO, CLAIM, DCTERMS, EV, OA, RDF, RDFS, SCHEMA, SOURCE, local_name
 
 from .conftest import ROOT, require_or_skip
 

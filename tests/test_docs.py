@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import COMMANDS, cli
-from graph.namespaces import PREFIXES, RDF
+from graph.model.namespaces import PREFIXES, RDF
 
 from .conftest import ROOT
 
@@ -50,7 +50,7 @@ def test_every_vocabulary_term_in_the_graph_is_documented(eg):
 
 
 def test_every_ev_term_of_the_vocabulary_is_documented():
-    from graph.namespaces import EV
+    from graph.model.namespaces import EV
 
     missing = [name for name in EV.__annotations__ if f"ev:{name}" not in README]
     assert missing == [], f"document these ev: terms in README.md: {missing}"

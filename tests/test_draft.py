@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.draft import Reference, SourceIndex, SourceRecord, parse_draft, read_draft, resolve
-from graph.errors import InputError
+from graph.drafts.parse import Reference, SourceIndex, SourceRecord, parse_draft, read_draft, resolve
+from graph.model.errors import InputError
 
 from .conftest import DATA
 

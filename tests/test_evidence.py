@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from graph.errors import NotFoundError
-from graph.evidence import ClaimDetail, Match, SourceRef, StatementRef
-from graph.namespaces import CLAIM
+from graph.evidence.index import ClaimDetail, Match, SourceRef, StatementRef
+from graph.model.errors import NotFoundError
+from graph.model.namespaces import CLAIM
 
 ANCHORED = str(CLAIM["itb-anchored-to-femur"])
 

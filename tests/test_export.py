@@ -19,11 +19,11 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from graph.cli import cli, main
-from graph.errors import NotFoundError
 from graph.export import FORMATS, REGISTRY, ExportOptions, export, get_exporter
 from graph.export.nanopub import nanopub_dataset
 from graph.export.table import COLUMNS
-from graph.namespaces import CITO, CLAIM, DCTERMS, EV, NANOPUB, NP, OA, PREFIXES, PROV, RDF, SOURCE, XSD
+from graph.model.errors import NotFoundError
+from graph.model.namespaces import CITO, CLAIM, DCTERMS, EV, NANOPUB, NP, OA, PREFIXES, PROV, RDF, SOURCE, XSD
 
 from .conftest import DATA, ROOT
 
@@ -177,7 +177,7 @@ def test_trig_without_a_date_reads_no_clock(eg):
 def test_graphml_reads_back_into_networkx(eg, exports):
     import networkx as nx
 
-    from graph.network import projection
+    from graph.evidence.network import projection
 
     ours = projection(eg)
     theirs = nx.read_graphml(io.BytesIO(exports["graphml"].encode("utf-8")))

@@ -7,10 +7,10 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
 from graph.cli import cli
-from graph.draft import read_draft
-from graph.errors import InputError
-from graph.extract import extract_statements
-from graph.namespaces import CITO, EV, OA, RDF, SOURCE, local_name
+from graph.drafts.extract import extract_statements
+from graph.drafts.parse import read_draft
+from graph.model.errors import InputError
+from graph.model.namespaces import CITO, EV, OA, RDF, SOURCE, local_name
 
 from .conftest import DATA, ROOT
 
@@ -108,7 +108,7 @@ def test_turtle_reads_back_and_validates_with_verbatim_quotes(eg, articles_dir, 
     curated = Graph().parse(ROOT / "claims.ttl", format="turtle")
     assert not any((URIRef(iri), RDF.type, EV.Statement) in curated for iri in statements)
     # merged with the curated claims, it passes validation, every quote verbatim in the article
-    from graph.validate import validate
+    from graph.ingest.validate import validate
 
     report = validate([ROOT / "claims.ttl", out], ROOT / "sources.bib", articles_dir)
     assert report.problems == []

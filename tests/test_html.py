@@ -17,11 +17,11 @@ from rdflib import URIRef
 
 import graph
 from graph.cli import cli
-from graph.errors import NotFoundError
-from graph.html import build_html, build_view, layout, write_html
-from graph.html._render import script_json
-from graph.html._view import _query
-from graph.namespaces import CONCEPT
+from graph.model.errors import NotFoundError
+from graph.model.namespaces import CONCEPT
+from graph.render.html import build_html, build_view, layout, write_html
+from graph.render.html._render import script_json
+from graph.render.html._view import _query
 
 from .conftest import DATA
 
@@ -392,7 +392,7 @@ def test_html_query_starts_with_a_comment_and_gives_exact_rows(xss, name):
 
 
 def test_evg_html_writes_the_page_and_prints_its_path(tmp_path):
-    out = tmp_path / "sub" / "graph.html"
+    out = tmp_path / "sub" / "graph.render.html"
     result = CliRunner().invoke(cli, ["html", *XSS_ARGS, "-o", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{out}\n"

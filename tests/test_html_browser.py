@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import graph
-from graph.html import build_html
+from graph.render.html import build_html
 
 from .conftest import DATA, require_or_skip
 

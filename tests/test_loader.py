@@ -11,8 +11,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 import graph
-from graph.errors import InputError, NotFoundError
-from graph.namespaces import CITO, CLAIM, EV, RDF, SOURCE
+from graph.model.errors import InputError, NotFoundError
+from graph.model.namespaces import CITO, CLAIM, EV, RDF, SOURCE
 
 from .conftest import DATA, ROOT
 
@@ -155,7 +155,7 @@ def test_merged_graph_round_trips_through_turtle(eg):
 
 
 def test_bundled_corpus_is_the_checkout_corpus():
-    from graph.paths import bundled
+    from graph.model.paths import bundled
 
     assert bundled("claims.ttl").read_bytes() == (ROOT / "claims.ttl").read_bytes()
 

@@ -9,9 +9,9 @@ from collections import Counter
 import pytest
 
 from graph.cli import main
-from graph.errors import NotFoundError
-from graph.network import ClaimRef, impact, isolated_claims, load_bearing, projection
-from graph.stats import compute_stats
+from graph.evidence.network import ClaimRef, impact, isolated_claims, load_bearing, projection
+from graph.evidence.stats import compute_stats
+from graph.model.errors import NotFoundError
 
 from .conftest import DATA, ROOT
 

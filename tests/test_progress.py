@@ -11,11 +11,11 @@ import time
 
 import pytest
 
-from graph.progress import Progress, enabled, track
+from graph.model.progress import Progress, enabled, track
 
 SCRIPT = """
 import time
-from graph.progress import progress
+from graph.model.progress import progress
 with progress("loading the graph", total=2, delay={delay}) as bar:
     bar.update("claims")
     time.sleep({work})

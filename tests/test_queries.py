@@ -20,8 +20,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 
 from graph.cli import cli, main
-from graph.errors import NotFoundError, QueryError
-from graph.namespaces import CITO, CLAIM, PREFIXES, SOURCE, XSD
+from graph.model.errors import NotFoundError, QueryError
+from graph.model.namespaces import CITO, CLAIM, PREFIXES, SOURCE, XSD
 from graph.sparql import (
     FORMATS,
     QueryResult,

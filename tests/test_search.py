@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from graph.search import Analyzer, SearchIndex, curated_synonyms, number_words_to_digits
+from graph.evidence.search import Analyzer, SearchIndex, curated_synonyms, number_words_to_digits
 
 from .conftest import DATA
 

@@ -16,8 +16,8 @@ from rdflib import BNode, Literal, URIRef
 
 import graph
 from graph.cli import main
-from graph.errors import QueryError
-from graph.namespaces import PREFIXES
+from graph.model.errors import QueryError
+from graph.model.namespaces import PREFIXES
 from graph.sparql import format_result, list_queries, run_query
 
 from .conftest import ROOT, require_or_skip
@@ -204,7 +204,8 @@ def test_publish_needs_an_http_url(capsys):
 
 
 def test_server_is_read_only_and_times_out(oxigraph_bin, local):
-    from graph.server import Server, ServerError, publish, remote_graph
+    from graph.evidence.graph import remote_graph
+    from graph.server import Server, ServerError, publish
 
     with Server(local, timeout=1) as server:
         remote = remote_graph(server.query_url)

@@ -12,11 +12,11 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 import graph
-from graph.bibtex import rdf_to_bibliography, write_bib
-from graph.errors import InputError
-from graph.namespaces import CLAIM, SOURCE, XSD
+from graph.bibliography.bibtex import rdf_to_bibliography, write_bib
+from graph.bibliography.fastbib import _fast, _slow, fast_entries
+from graph.model.errors import InputError
+from graph.model.namespaces import CLAIM, SOURCE, XSD
 from graph.store import AUTO_THRESHOLD_BYTES, choose_store
-from graph.store.fastbib import _fast, _slow, fast_entries
 
 from .conftest import DATA, ROOT
 
@@ -68,7 +68,7 @@ def test_the_graphs_are_isomorphic(both):
     ],
 )
 def test_select_rows_are_identical_terms(both, query, bindings):
-    from graph.namespaces import PREFIXES
+    from graph.model.namespaces import PREFIXES
 
     text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + query
     a = both["rdflib"].select(text, bindings)
@@ -106,7 +106,7 @@ def test_query_gives_rdflib_results_on_oxigraph(both):
 
 
 def test_syntax_errors_are_query_errors_on_oxigraph(both):
-    from graph.errors import QueryError
+    from graph.model.errors import QueryError
 
     with pytest.raises(QueryError, match="SPARQL syntax error"):
         both["oxigraph"].select("SELECT ?x WHERE { ?x ")
@@ -150,7 +150,7 @@ def _bib_signature(turtle: str) -> tuple:
 
 @pytest.mark.parametrize("bib", [BIB, DATA / "mini" / "sources.bib"], ids=["bundled", "mini"])
 def test_fast_bibtex_gives_the_pybtex_triples(bib):
-    from graph.paths import read_text
+    from graph.model.paths import read_text
 
     text = read_text(bib)
     fast = _fast(text)
@@ -159,7 +159,7 @@ def test_fast_bibtex_gives_the_pybtex_triples(bib):
 
 
 def test_fast_bibtex_on_a_synthetic_bibliography(tmp_path):
-    from graph.paths import read_text
+    from graph.model.paths import read_text
 
     out = tmp_path / "c"
     _synthetic().generate(400, out, seed=5)
@@ -248,7 +248,7 @@ def test_claims_errors_are_the_loaders_on_oxigraph(name):
 
 def test_relative_iri_binding_matches_nothing_on_both(both):
     q = "SELECT ?l WHERE { ?c rdfs:label ?l }"
-    from graph.namespaces import PREFIXES
+    from graph.model.namespaces import PREFIXES
 
     text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + q
     for eg in both.values():
@@ -258,12 +258,12 @@ def test_relative_iri_binding_matches_nothing_on_both(both):
 def test_per_claim_records_on_big_graphs_equal_the_full_ones(monkeypatch):
     """Big graphs fetch the records of the claims asked about instead of all;
     force that path on the bundled corpus and compare every claim."""
-    import graph.core
+    import graph.evidence.graph
 
     full = graph.load(claims=CLAIMS, sources=BIB, store="oxigraph")
     expected = {str(c): full.evidence.detail(str(c)) for c in full.claim_iris}
     summaries = full.claim_summaries()
-    monkeypatch.setattr(graph.core, "PER_CLAIM_ABOVE", 0)
+    monkeypatch.setattr(graph.evidence.graph, "PER_CLAIM_ABOVE", 0)
     lazy = graph.load(claims=CLAIMS, sources=BIB, store="oxigraph")
     assert {c: lazy.evidence.detail(c) for c in expected} == expected
     assert [lazy.summary(s.iri) for s in summaries] == summaries
@@ -274,7 +274,7 @@ def test_per_claim_records_on_big_graphs_equal_the_full_ones(monkeypatch):
 
 @pytest.mark.parametrize("damage", ["syntax", "not-utf8"])
 def test_big_claims_files_loaded_by_path_report_errors_like_small_ones(tmp_path, damage):
-    from graph.store.oxigraph import BY_PATH_BYTES
+    from graph.ingest.oxigraph import BY_PATH_BYTES
 
     text = (ROOT / "claims.ttl").read_bytes()
     padding = b"# padding to pass the by-path size\n" * (BY_PATH_BYTES // 30)
@@ -333,7 +333,7 @@ def test_bulk_bib_entries_equal_one_by_one(both):
 def _constructed(claims) -> set[str]:
     import pyoxigraph as ox
 
-    from graph.store.oxigraph import DERIVE
+    from graph.ingest.oxigraph import DERIVE
 
     store = ox.Store()
     for path in claims:
@@ -342,7 +342,7 @@ def _constructed(claims) -> set[str]:
 
 
 def test_background_derivation_equals_the_derive_query(tmp_path):
-    from graph.store.oxigraph import derived_ntriples
+    from graph.ingest.oxigraph import derived_ntriples
 
     bundled = derived_ntriples([CLAIMS])
     assert set(bundled.splitlines()) == _constructed([CLAIMS])
@@ -355,7 +355,7 @@ def test_background_derivation_equals_the_derive_query(tmp_path):
 
 
 def test_background_derivation_steps_aside_where_it_cannot_stand_in(tmp_path):
-    from graph.store.oxigraph import derived_ntriples
+    from graph.ingest.oxigraph import derived_ntriples
 
     head = (
         "@prefix ev: <https://w3id.org/evidence-graph/vocab#> .\n@prefix cito: <http://purl.org/spar/cito/> .\n"
@@ -382,7 +382,7 @@ def test_background_derivation_steps_aside_where_it_cannot_stand_in(tmp_path):
 
 
 def test_a_big_load_derives_in_the_background_with_the_same_triples(tmp_path, monkeypatch):
-    from graph.store import oxigraph
+    from graph.ingest import oxigraph
 
     out = tmp_path / "c"
     _synthetic().generate(400, out, seed=5)
@@ -488,7 +488,7 @@ def test_only_a_final_order_by_of_variables_is_taken_out(text):
 
 
 def test_a_query_ordered_in_python_gives_the_engines_rows_through_run_query():
-    from graph.namespaces import PREFIXES
+    from graph.model.namespaces import PREFIXES
     from graph.sparql import named_query, run_query
     from graph.store.oxigraph import to_rdflib
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.namespaces import CITO, EV, FABIO, RDF, SCHEMA
+from graph.model.namespaces import CITO, EV, FABIO, RDF, SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "synthetic.py"
@@ -89,7 +89,7 @@ def test_same_seed_same_bytes_other_seed_differs(tmp_path):
 
 
 def test_validates_with_quotes_checked(corpus):
-    from graph.validate import validate
+    from graph.ingest.validate import validate
 
     out, counts = corpus
     report = validate([out / "claims.ttl"], out / "sources.bib", out / "articles")

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from .. import __version__
+from graph.model import __version__
 
 #: command name -> "module:attribute". Add a line here to add a command.
 COMMANDS: dict[str, str] = {
@@ -69,7 +69,7 @@ def cli():
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning our errors into one line and an exit code."""
-    from ..errors import EvidenceGraphError
+    from graph.model.errors import EvidenceGraphError
 
     try:
         cli.main(args=argv, prog_name="evg", standalone_mode=False)

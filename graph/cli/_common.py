@@ -80,7 +80,7 @@ def format_option(choices, default: str, help: str | None = None):
 
 def style_option(help: str = "Citation style of the formatted sources."):
     """``--style vancouver|apa|plain`` (default vancouver), the same on every command."""
-    from ..citations import STYLES
+    from graph.bibliography.citations import STYLES
 
     return click.option("--style", type=click.Choice(STYLES), default="vancouver", show_default=True, help=help)
 
@@ -101,7 +101,7 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None or str(output) == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
-    from ..paths import atomic_write
+    from graph.model.paths import atomic_write
 
     with atomic_write(output) as fh:
         fh.write(text)

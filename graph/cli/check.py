@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from ._common import corpus_options, echo_json, format_option, load_graph, output_option, style_option, write_output
+from graph.cli._common import (
+    corpus_options,
+    echo_json,
+    format_option,
+    load_graph,
+    output_option,
+    style_option,
+    write_output,
+)
 
 
 def _text_option(func):
@@ -67,8 +75,8 @@ def check(claims, sources, draft, fmt, style, strict, markdown, output):
       evg check draft.md --format md --style apa -o check-report.md
       evg check docs/article.md --strict      # in CI
     """
-    from ..check import check_draft, render_markdown, render_table
-    from ..draft import read_draft
+    from graph.drafts.check import check_draft, render_markdown, render_table
+    from graph.drafts.parse import read_draft
 
     parsed = read_draft(draft, markdown=markdown)
     eg = load_graph(claims, sources)
@@ -121,8 +129,8 @@ def extract(claims, sources, article, article_id, fmt, markdown, output):
       evg extract ../shared/articles/itbs-compression-not-friction.txt -o draft-statements.ttl
       evg extract article.txt --article-id my-article --format json
     """
-    from ..draft import read_draft
-    from ..extract import extract_statements
+    from graph.drafts.extract import extract_statements
+    from graph.drafts.parse import read_draft
 
     parsed = read_draft(article, markdown=markdown)
     slug = article_id or article.stem

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import corpus_options, echo_json, format_option, load_graph
+from graph.cli._common import corpus_options, echo_json, format_option, load_graph
 
 
 @click.command()
@@ -22,7 +22,7 @@ def stats(claims, sources, fmt):
     Example:
       evg stats --format json
     """
-    from ..stats import compute_stats
+    from graph.evidence.stats import compute_stats
 
     result = compute_stats(load_graph(claims, sources))
     if fmt == "json":
@@ -32,7 +32,7 @@ def stats(claims, sources, fmt):
 
 
 def render_stats(s) -> str:
-    """The text form of :class:`graph.stats.Stats`."""
+    """The text form of :class:`graph.evidence.stats.Stats`."""
     lines = [
         f"claims      {s.claims:>5}",
         f"statements  {s.statements:>5}",
@@ -82,7 +82,7 @@ def validate(claims, sources, articles, no_shacl):
     Example:
       evg validate --articles ../shared/articles
     """
-    from ..validate import validate as run
+    from graph.ingest.validate import validate as run
 
     report = run(list(claims) or None, sources, articles, shacl=not no_shacl)
     for problem in report.problems:
@@ -112,9 +112,9 @@ def fmt(claims, sources, files, check):
     """
     from rdflib import Graph
 
-    from ..canonical import canonical_turtle
-    from ..loader import parse_turtle
-    from ..paths import CLAIMS_NAME, atomic_write, expand_claims, read_text
+    from graph.ingest.canonical import canonical_turtle
+    from graph.ingest.turtle import parse_turtle
+    from graph.model.paths import CLAIMS_NAME, atomic_write, expand_claims, read_text
 
     targets = list(files) + (expand_claims(claims) if claims else [])
     if not targets:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ._common import corpus_options, echo_json, format_option, load_graph, output_option, style_option, write_output
+from graph.cli._common import (
+    corpus_options,
+    echo_json,
+    format_option,
+    load_graph,
+    output_option,
+    style_option,
+    write_output,
+)
 
 FORMAT_CHOICES = ("table", "json", "md")
 
@@ -44,11 +52,11 @@ def sources(claims, sources, text_or_claim_id, limit, fmt, style):
     if fmt == "json":
         echo_json({"query": text_or_claim_id, "style": style, "matches": [m.to_dict() for m in matches]})
     elif fmt == "md":
-        from ..report import matches_markdown
+        from graph.render.report import matches_markdown
 
         click.echo(matches_markdown(text_or_claim_id, matches), nl=False)
     else:
-        from ..report import print_claims
+        from graph.render.report import print_claims
 
         if not matches:
             click.echo(f"no claim matches {text_or_claim_id!r}", err=True)
@@ -79,11 +87,11 @@ def claims_cmd(claims, sources, source_key, fmt, style):
     if fmt == "json":
         echo_json(result.to_dict())
     elif fmt == "md":
-        from ..report import source_markdown
+        from graph.render.report import source_markdown
 
         click.echo(source_markdown(result), nl=False)
     else:
-        from ..report import print_source
+        from graph.render.report import print_source
 
         print_source(result)
 
@@ -108,6 +116,6 @@ def report(claims, sources, fmt, output):
       evg report --format html -o evidence.html
       evg report --format csv -o evidence.csv
     """
-    from ..report import render_report
+    from graph.render.report import render_report
 
     write_output(render_report(load_graph(claims, sources), fmt), output)

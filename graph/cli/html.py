@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import corpus_options, load_graph, style_option
+from graph.cli._common import corpus_options, load_graph, style_option
 
 
 @click.command()
@@ -47,7 +47,7 @@ def html(claims, sources, output, focus, depth, article, topic, style):
       evg html --focus fairclough2006 --depth 2 -o fairclough.html
       evg html --article itbs-compression-not-friction --topic friction-model
     """
-    from ..html import write_html
+    from graph.render.html import write_html
 
     eg = load_graph(claims, sources)
     result = write_html(eg, output, focus=focus, depth=depth, article=article, topic=topic, style=style)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..export import FORMATS as EXPORT_FORMATS
-from ._common import corpus_options, echo_json, format_option, load_graph, output_option, write_output
+from graph.cli._common import corpus_options, echo_json, format_option, load_graph, output_option, write_output
+from graph.export import FORMATS as EXPORT_FORMATS
 
 #: Same as graph.sparql.FORMATS; spelt out so that --help does not import rdflib.
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
@@ -25,7 +25,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _list_queries() -> None:
-    from ..sparql import list_queries
+    from graph.sparql import list_queries
 
     queries = list_queries()
     width = max(len(q.name) for q in queries)
@@ -91,20 +91,20 @@ def query(claims, sources, query, expression, fmt, params, list_, allow_service,
     elif not query.strip():
         raise click.UsageError("the query name is empty")
     elif query.endswith(".rq") or Path(query).is_file() or "/" in query:
-        from ..paths import read_text
+        from graph.model.paths import read_text
 
         text, where = read_text(query), query
     else:
-        from ..sparql import named_query
+        from graph.sparql import named_query
 
         named = named_query(query)
         text, where = named.text, named.name
     bound = _params(params)
 
-    from ..sparql import format_result, run_query
+    from graph.sparql import format_result, run_query
 
     if endpoint:
-        from ..server import remote_graph
+        from graph.evidence.graph import remote_graph
 
         eg = remote_graph(endpoint)
     else:
@@ -123,7 +123,7 @@ def _created(ctx, param, value):
 
             return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         return None
-    from ..export import ISO_DATE
+    from graph.export import ISO_DATE
 
     if not ISO_DATE.match(value):
         raise click.BadParameter("use an ISO date or date-time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z")
@@ -172,8 +172,8 @@ def export(claims, sources, fmt, output, created, creator):
       evg export --format trig-nanopub --created 2024-05-01 -o claims.trig
       evg export --format graphml -o evidence.graphml
     """
-    from ..export import ExportOptions
-    from ..export import export as run
+    from graph.export import ExportOptions
+    from graph.export import export as run
 
     text = run(load_graph(claims, sources), fmt, ExportOptions(created=created, creator=creator))
     write_output(text, output)
@@ -195,7 +195,7 @@ def impact(claims, sources, source_key, fmt):
       evg impact chaudhry2008
       evg impact fairclough2006 --format json
     """
-    from ..network import impact as run
+    from graph.evidence.network import impact as run
 
     result = run(load_graph(claims, sources), source_key)
     if fmt == "json":
@@ -205,7 +205,7 @@ def impact(claims, sources, source_key, fmt):
 
 
 def render_impact(r) -> str:
-    """The text form of :class:`graph.network.Impact`."""
+    """The text form of :class:`graph.evidence.network.Impact`."""
     lines = [
         f"If {r.source} were retracted ({len(r.supports)} claim{'s' if len(r.supports) != 1 else ''} it supports):"
     ]

@@ -6,7 +6,7 @@ import signal
 
 import click
 
-from ._common import corpus_options, load_graph
+from graph.cli._common import corpus_options, load_graph
 
 
 @click.command()
@@ -32,7 +32,7 @@ def serve(claims, sources, port, timeout):
       evg serve --port 7878
       evg query contested-claims --endpoint http://127.0.0.1:7878/query   # from another terminal
     """
-    from ..server import Server
+    from graph.server import Server
 
     server = Server(load_graph(claims, sources), port=port, timeout=timeout)
     server.start()
@@ -77,7 +77,7 @@ def publish(claims, sources, endpoint, graph_iri, append):
     Example:
       evg publish --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/evidence-graph/graph
     """
-    from ..server import publish as upload
+    from graph.server import publish as upload
 
     result = upload(load_graph(claims, sources), endpoint, graph_iri, replace=not append)
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"

@@ -1,7 +1,7 @@
 """Exporters: one module per format, one small interface, one registry.
 
 Every exporter is an :class:`Exporter` subclass whose :meth:`~Exporter.render`
-turns an :class:`~graph.core.EvidenceGraph` into text. :data:`REGISTRY` maps a
+turns an :class:`~graph.evidence.graph.EvidenceGraph` into text. :data:`REGISTRY` maps a
 format name to ``"module:Class"`` and is imported lazily, so listing the
 formats (the CLI's ``--format`` choices) loads neither rdflib nor networkx.
 
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..errors import NotFoundError
+from graph.model.errors import NotFoundError
 
 __all__ = ["FORMATS", "ISO_DATE", "REGISTRY", "ExportOptions", "Exporter", "export", "get_exporter"]
 

@@ -13,7 +13,7 @@ import json
 import re
 from collections import defaultdict
 
-from . import Exporter, ExportOptions
+from graph.export import Exporter, ExportOptions
 
 #: BibTeX entry type -> CSL item type.
 CSL_TYPES = {
@@ -53,7 +53,7 @@ def _month(value: str | None) -> int | None:
 
 def csl_items(eg) -> list[dict]:
     """The CSL-JSON items of every source, sorted by key."""
-    from ..sparql import named_query
+    from graph.sparql import named_query
 
     authors: dict = defaultdict(list)
     for row in eg.select(named_query("source-authors").text):

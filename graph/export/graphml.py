@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Exporter, ExportOptions
+from graph.export import Exporter, ExportOptions
 
 
 class GraphMLExporter(Exporter):
@@ -16,7 +16,7 @@ class GraphMLExporter(Exporter):
     def render(self, eg, options: ExportOptions) -> str:
         import networkx as nx
 
-        from ..network import projection
+        from graph.evidence.network import projection
 
         net = projection(eg)
         # Sorted nodes and edges, so the same graph always gives the same file.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import Exporter, ExportOptions
+from graph.export import Exporter, ExportOptions
 
 
 def _ordered(node):
@@ -25,8 +25,8 @@ class JsonLdExporter(Exporter):
     description = "the whole merged graph as JSON-LD, with an @context of the project's prefixes"
 
     def render(self, eg, options: ExportOptions) -> str:
-        from ..namespaces import PREFIXES
-        from ._rdf import stable_bnodes
+        from graph.export._rdf import stable_bnodes
+        from graph.model.namespaces import PREFIXES
 
         doc = json.loads(stable_bnodes(eg.rdf).serialize(format="json-ld", context=dict(PREFIXES)))
         return json.dumps(_ordered(doc), indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from . import Exporter, ExportOptions
+from graph.export import Exporter, ExportOptions
 
 
 def nanopub_dataset(eg, options: ExportOptions):
     """The nanopublications as an rdflib ``Dataset`` (one set of four graphs per claim)."""
     from rdflib import Dataset, Literal, URIRef
 
-    from ..namespaces import CLAIM, DCTERMS, NANOPUB, NP, PROV, RDF, XSD, bind_prefixes, local_name
-    from ..sparql import _internal_query
-    from ._rdf import stable_labels
+    from graph.export._rdf import stable_labels
+    from graph.model.namespaces import CLAIM, DCTERMS, NANOPUB, NP, PROV, RDF, XSD, bind_prefixes, local_name
+    from graph.sparql import _internal_query
 
     assertions: dict = defaultdict(list)
     for row in eg.select(_internal_query("export/nanopub-assertions.rq")):
@@ -84,7 +84,7 @@ def write_trig(ds) -> str:
     rdflib's own TriG writer orders graphs differently from run to run."""
     from rdflib import Graph
 
-    from ..namespaces import NANOPUB, NP, PREFIXES
+    from graph.model.namespaces import NANOPUB, NP, PREFIXES
 
     prefixes = sorted({**PREFIXES, "np": str(NP._NS), "nanopub": str(NANOPUB)}.items())
     out = [f"@prefix {p}: <{ns}> ." for p, ns in prefixes]

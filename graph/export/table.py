@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 
-from . import Exporter, ExportOptions
+from graph.export import Exporter, ExportOptions
 
 COLUMNS = (
     "claim",
@@ -39,8 +39,8 @@ COLUMNS = (
 
 def evidence_rows(eg) -> list[dict[str, str]]:
     """The rows of the CSV export as dicts of :data:`COLUMNS`."""
-    from ..namespaces import ARTICLE, CLAIM, EV, SOURCE, local_name
-    from ..sparql import named_query
+    from graph.model.namespaces import ARTICLE, CLAIM, EV, SOURCE, local_name
+    from graph.sparql import named_query
 
     out = []
     for row in eg.select(named_query("evidence-table").text):

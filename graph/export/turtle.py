@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Exporter, ExportOptions
+from graph.export import Exporter, ExportOptions
 
 
 class TurtleExporter(Exporter):
@@ -12,6 +12,6 @@ class TurtleExporter(Exporter):
     description = "the whole merged graph (vocabulary, bibliography, claims, derived CiTO links) as Turtle"
 
     def render(self, eg, options: ExportOptions) -> str:
-        from ._rdf import stable_bnodes
+        from graph.export._rdf import stable_bnodes
 
         return stable_bnodes(eg.rdf).serialize(format="turtle")

@@ -8,7 +8,7 @@ variable name -> rdflib term or None), so API code written against
   small inputs and the only choice for rdflib-only features (SHACL, the
   canonical Turtle writer).
 - ``oxigraph`` keeps it in pyoxigraph's Rust store, optionally on disk (see
-  :mod:`graph.cache`). It loads and queries large corpora tens of times
+  :mod:`graph.ingest.cache`). It loads and queries large corpora tens of times
   faster; its ``rdf`` attribute builds an rdflib copy only when something
   asks for it.
 
@@ -37,7 +37,7 @@ AUTO_THRESHOLD_BYTES = 2_000_000
 
 
 class Backend(Protocol):
-    """What :class:`graph.core.EvidenceGraph` needs from a store."""
+    """What :class:`graph.evidence.graph.EvidenceGraph` needs from a store."""
 
     #: "rdflib" or "oxigraph"
     name: str

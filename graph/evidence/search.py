@@ -1,0 +1,347 @@
+"""Free-text search over claims: Okapi BM25 on stemmed words, with synonyms.
+
+How a text becomes terms (the same for claims and for queries):
+
+1. Unicode is folded to plain lower-case letters (``Gerdy’s`` -> ``gerdy``),
+   ``°`` becomes "degrees" and ``%`` becomes "percent".
+2. Numbers written in words become digits ("thirty" -> ``30``, "nine
+   hundred" -> ``900``, "ninety-two" -> ``92``) and ``9,000`` becomes ``9000``,
+   so "30 degrees" and "thirty degrees" give the same terms.
+3. Words are stemmed with the Snowball English stemmer ("lengthens",
+   "lengthening" -> ``lengthen``).
+4. Synonym phrases are found in the stemmed words, before stop words are
+   dropped (so "IT band" is seen), and each adds one *concept term* shared by
+   its group: "ITB", "IT band" and "iliotibial band" all add the same term.
+   The words themselves stay, so the curators' own wording still ranks a
+   little higher than a synonym. Groups come from the SKOS ``prefLabel`` and
+   ``altLabel`` of every topic concept in the graph, plus the curated list in
+   ``graph/data/synonyms.txt``.
+5. Stop words (including question words: "does", "what", "why") are dropped.
+
+A claim is its wording plus, at weight :data:`TOPIC_WEIGHT`, the labels of
+its topics. Scores are BM25 (``k1`` = 1.2, ``b`` = 0.75, idf =
+ln(1 + (N - df + 0.5) / (df + 0.5))), computed through an inverted index
+whose postings hold each claim's precomputed weight: a query touches only the
+claims that share a term with it, rarest term first, and on very large
+indexes stops opening new candidates once :data:`OPEN_LIMIT` claims have a
+score (see there).
+
+**Score scale.** A raw score is a sum over the query's terms that the claim
+contains; each adds about its idf (higher for rarer terms), more for a short
+claim or a repeated word. It grows with the length of the query, so compare
+raw scores only between claims for one query. To threshold across queries,
+use the *relative* score: the raw score divided by the sum of the idf of every
+query term (a term the index has never seen counts with the largest possible
+idf), capped at 1.0. A claim that contains every query word once, at average
+length, scores about 1.0; one sharing a single common word scores near 0.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from itertools import filterfalse, islice, repeat
+from operator import add, itemgetter
+
+__all__ = [
+    "TOPIC_WEIGHT",
+    "Analyzer",
+    "SearchHit",
+    "SearchIndex",
+    "curated_synonyms",
+    "graph_synonyms",
+    "number_words_to_digits",
+]
+
+#: Weight of a topic label's words against the claim's own wording (1.0).
+TOPIC_WEIGHT = 0.3
+#: BM25 parameters.
+K1 = 1.2
+B = 0.75
+#: Query evaluation is term at a time, rarest term first ("continue" strategy,
+#: Moffat and Zobel 1996): a term may open new candidate claims only while
+#: the candidates number at most OPEN_LIMIT; after that the candidates are cut
+#: to the RERANK_LIMIT best so far, and the remaining (common) terms only
+#: re-rank them. Indexes of up to OPEN_LIMIT claims are ranked exactly.
+OPEN_LIMIT = 4_000
+RERANK_LIMIT = 1_000
+
+_STOP = frozenset(
+    """
+    a about above after again against all also am an and any are aren as at be because been before being below
+    between both but by can cannot could did didn do does doesn doing don down during each either else ever every
+    few for from further get gets got had has have having he her here hers herself him himself his how however i
+    if in into is isn it its itself just let may me might more most much must my myself no nor not of off often on
+    once only or other our ours ourselves out over own per rather really same say says shall she should so some
+    such than that the their theirs them themselves then there these they this those through thus to too true
+    under until up upon us very via was wasn we were what when where whether which while who whom whose why will
+    with within without won would yes yet you your yours yourself yourselves claim claims
+    """.split()  # noqa: SIM905
+)
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_NUMBER_WORDS = {**_UNITS, **_TENS, **_SCALES}
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_POSSESSIVE = re.compile(r"(\w)['’]s\b")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+
+
+def _fold(text: str) -> str:
+    text = _POSSESSIVE.sub(r"\1", text.replace("%", " percent "))
+    if text.isascii():
+        return text.lower()
+    text = text.replace("°", " degrees ").replace("‰", " per mille ").replace("ß", "ss")
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def number_words_to_digits(words: list[str]) -> list[str]:
+    """Replace runs of number words with digits: ``["nine", "hundred"]`` -> ``["900"]``.
+
+    "and" inside a run ("nine hundred and fifty") is absorbed; digits with
+    thousands separators lose them (``9,000`` -> ``9000``).
+    """
+    if _NUMBER_WORDS.keys().isdisjoint(words) and not any("," in w for w in words):
+        return words
+    out: list[str] = []
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        if word not in _NUMBER_WORDS:
+            out.append(word.replace(",", "") if _THOUSANDS.match(word) else word)
+            i += 1
+            continue
+        total = current = 0
+        while i < n:
+            word = words[i]
+            if word == "and" and i + 1 < n and words[i + 1] in _NUMBER_WORDS and (total or current >= 100):
+                i += 1
+                continue
+            if word in _UNITS or word in _TENS:
+                current += _UNITS.get(word, 0) + _TENS.get(word, 0)
+            elif word in _SCALES:
+                scale = _SCALES[word]
+                if scale == 100:
+                    current = max(current, 1) * 100
+                else:
+                    total += max(current, 1) * scale
+                    current = 0
+            else:
+                break
+            i += 1
+        out.append(str(total + current))
+    return out
+
+
+class Analyzer:
+    """Turns text into search terms (see the module docs). One per index,
+    since the synonym groups belong to the graph."""
+
+    def __init__(self, synonyms: Iterable[Iterable[str]] = ()):
+        import snowballstemmer
+
+        self._stemmer = snowballstemmer.stemmer("english")
+        self._stems: dict[str, str] = {}
+        #: first stem -> [(phrase stems, group term)]
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        self.groups: dict[str, tuple[str, ...]] = {}
+        for group in synonyms:
+            self.add_group(group)
+
+    def stem(self, word: str) -> str:
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = word if word[0].isdigit() else self._stemmer.stemWord(word)
+            self._stems[word] = stem
+        return stem
+
+    def words(self, text: str) -> list[str]:
+        """Folded, number-normalised, stemmed words, stop words kept."""
+        return [self.stem(w) for w in self._plain_words(text)]
+
+    @staticmethod
+    def _plain_words(text: str) -> list[str]:
+        return number_words_to_digits(_TOKEN.findall(_fold(text)))
+
+    def add_group(self, phrases: Iterable[str]) -> None:
+        """Make the phrases synonyms of each other. A phrase already in a
+        group joins that group, so overlapping lists merge."""
+        keyed = [tuple(self.words(p)) for p in phrases]
+        keyed = [k for k in keyed if k]
+        if len(keyed) < 2:
+            return
+        existing = [self._group_of(k) for k in keyed]
+        term = next((t for t in existing if t), None) or "~" + "_".join(keyed[0])
+        members = set(self.groups.get(term, ()))
+        for k in keyed:
+            if k in members:
+                continue
+            old = self._group_of(k)
+            if old and old != term:  # merge the other group into this one
+                for member in self.groups.pop(old):
+                    self._drop(member, old)
+                    self._phrases[member[0]].append((member, term))
+                    members.add(member)
+                continue
+            self._phrases[k[0]].append((k, term))
+            members.add(k)
+        self.groups[term] = tuple(sorted(members))
+
+    def _group_of(self, phrase: tuple[str, ...]) -> str | None:
+        for p, term in self._phrases.get(phrase[0], ()):
+            if p == phrase:
+                return term
+        return None
+
+    def _drop(self, phrase: tuple[str, ...], term: str) -> None:
+        self._phrases[phrase[0]] = [(p, t) for p, t in self._phrases[phrase[0]] if not (p == phrase and t == term)]
+
+    def terms(self, text: str) -> list[str]:
+        """The terms of ``text``: its content words, then one concept term
+        for each synonym phrase found (nested phrases included)."""
+        plain = self._plain_words(text)
+        words = [self.stem(w) for w in plain]
+        concepts: list[str] = []
+        for i, word in enumerate(words):
+            for phrase, term in self._phrases.get(word, ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    concepts.append(term)
+        kept = [w for p, w in zip(plain, words) if (p not in _STOP and len(p) > 1) or p.isdigit()]
+        return kept + concepts
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked document: its id, raw BM25 score and relative score."""
+
+    doc: str
+    score: float
+    relative: float
+
+
+class SearchIndex:
+    """An inverted BM25 index over ``(doc id, text, extra texts)`` triples.
+
+    Built once, in time linear in the total length of the documents. The
+    extra texts (topic labels) count at :data:`TOPIC_WEIGHT` and each of
+    their terms at most once.
+    """
+
+    def __init__(self, docs: Iterable[tuple[str, str, Iterable[str]]], synonyms: Iterable[Iterable[str]] = ()):
+        self.analyzer = Analyzer(synonyms)
+        self.ids: list[str] = []
+        counts: list[dict[str, float]] = []
+        lengths: list[float] = []
+        df: Counter = Counter()
+        extra_cache: dict[str, list[str]] = {}  # topic labels repeat across claims
+        for doc_id, text, extras in docs:
+            tf: dict[str, float] = dict(Counter(self.analyzer.terms(text)))
+            extra_terms = set()
+            for extra in extras:
+                if extra not in extra_cache:
+                    extra_cache[extra] = self.analyzer.terms(extra)
+                extra_terms.update(extra_cache[extra])
+            for term in extra_terms:
+                tf[term] = tf.get(term, 0.0) + TOPIC_WEIGHT
+            self.ids.append(doc_id)
+            counts.append(tf)
+            lengths.append(sum(tf.values()))
+            df.update(tf.keys())
+        self.n = len(self.ids)
+        avgdl = (sum(lengths) / self.n) if self.n else 1.0
+        self.idf: dict[str, float] = {t: math.log(1 + (self.n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        #: term -> {doc number: BM25 weight}; a query only sums these.
+        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
+        for number, (tf, dl) in enumerate(zip(counts, lengths)):
+            norm = K1 * (1 - B + B * dl / avgdl) if avgdl else K1
+            for term, f in tf.items():
+                self.postings[term][number] = self.idf[term] * f * (K1 + 1) / (f + norm)
+        # Strongest weight first, so a huge posting can be opened in part.
+        self.postings = {t: dict(sorted(p.items(), key=itemgetter(1), reverse=True)) for t, p in self.postings.items()}
+        self._unseen_idf = math.log(1 + (self.n + 0.5) / 0.5)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def query_terms(self, text: str) -> list[str]:
+        """The distinct terms of a query, in order."""
+        return list(dict.fromkeys(self.analyzer.terms(text)))
+
+    def bound(self, terms: list[str]) -> float:
+        """The sum of the query terms' idf: what relative scores divide by."""
+        return sum(self.idf.get(t, self._unseen_idf) for t in terms)
+
+    def search(self, text: str, limit: int = 5) -> list[SearchHit]:
+        """The best ``limit`` documents for ``text``, best first (ties by id).
+        Documents sharing no term with the query are never returned."""
+        terms = self.query_terms(text)
+        scores: dict[int, float] = {}
+        opening = True
+
+        def add_weights(keys, posting):
+            # The loop runs inside map/zip/dict.update (C), not as bytecode.
+            scores.update(zip(keys, map(add, map(scores.get, keys, repeat(0.0)), map(posting.__getitem__, keys))))
+
+        for term in sorted((t for t in terms if t in self.postings), key=lambda t: len(self.postings[t])):
+            posting = self.postings[term]
+            room = OPEN_LIMIT - len(scores) if opening else 0
+            if room >= len(posting):
+                add_weights(posting.keys(), posting)
+                continue
+            if len(posting) < len(scores):  # re-rank the candidates so far
+                add_weights(list(filter(scores.__contains__, posting)), posting)
+            else:
+                add_weights(list(filter(posting.__contains__, scores)), posting)
+            if opening:  # postings are ordered by weight: open the strongest new ones
+                add_weights(list(islice(filterfalse(scores.__contains__, posting), max(room, 0))), posting)
+                opening = False
+                if len(scores) > RERANK_LIMIT:
+                    cut = sorted(scores.values(), reverse=True)[RERANK_LIMIT - 1]
+                    kept = {n: v for n, v in scores.items() if v >= cut}
+                    scores.clear()
+                    scores.update(kept)
+        if not scores or limit <= 0:
+            return []
+        best = heapq.nlargest(limit, scores.items(), key=itemgetter(1))
+        best.sort(key=lambda kv: (-kv[1], self.ids[kv[0]]))  # ties by id
+        bound = self.bound(terms) or 1.0
+        return [SearchHit(self.ids[n], s, min(1.0, s / bound)) for n, s in best]
+
+
+def curated_synonyms() -> list[list[str]]:
+    """The synonym groups shipped in ``graph/data/synonyms.txt``: one group per
+    line, phrases separated by ``|``, ``#`` starts a comment."""
+    text = resources.files("graph").joinpath("data", "synonyms.txt").read_text(encoding="utf-8")
+    groups = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            groups.append([p.strip() for p in line.split("|") if p.strip()])
+    return groups
+
+
+def graph_synonyms(eg) -> list[list[str]]:
+    """Synonym groups from the graph: each topic concept's prefLabel and
+    altLabels, then the curated list."""
+    from graph.evidence.index import load_query
+
+    labels: dict = defaultdict(list)
+    for row in eg.select(load_query("concept-labels")):
+        labels[row["concept"]].append(str(row["label"]))
+    return [labels[c] for c in sorted(labels)] + curated_synonyms()

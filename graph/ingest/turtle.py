@@ -1,0 +1,135 @@
+"""Build one RDF graph from the BibTeX and the claims Turtle files.
+
+Order: vocabulary, then the BibTeX converted to RDF, then each claims file,
+then the derived links (support, dispute, their inverses, symmetric
+contradiction). Every way the input can be unusable becomes an
+:class:`~graph.model.errors.InputError` naming the file and, where known, the line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from graph.model.errors import InputError, Problem
+from graph.model.namespaces import CITO, EV, RDF, SCHEMA, SOURCE, bind_prefixes, local_name
+from graph.model.paths import VOCAB_TTL, default_claims, default_sources, expand_claims, read_text
+
+__all__ = ["build_graph", "derive", "parse_turtle", "resolve_inputs", "unknown_keys"]
+
+if TYPE_CHECKING:
+    from graph.bibliography.bibtex import Bibliography
+
+PathLike = str | os.PathLike
+
+#: Stances whose citations count as support; ev:Rejects counts as dispute.
+SUPPORTING_STANCES = (EV.Asserts, EV.Reports)
+
+
+def resolve_inputs(
+    claims: PathLike | Iterable[PathLike] | None = None,
+    sources: PathLike | None = None,
+) -> tuple[list[Path], Path]:
+    """The claims files and the bib file that a load would read.
+
+    ``claims`` may be one path or several; folders stand for their ``*.ttl``
+    files. ``None`` means ``./claims.ttl`` (or the bundled corpus), likewise
+    ``./sources.bib`` for ``sources``.
+    """
+    if claims is None:
+        claim_paths = default_claims()
+    else:
+        if isinstance(claims, (str, os.PathLike)):
+            claims = [claims]
+        claim_paths = expand_claims(list(claims))
+        if not claim_paths:
+            claim_paths = default_claims()
+    source_path = Path(sources) if sources is not None else default_sources()
+    if not source_path.exists():
+        raise InputError(source_path, "no such file")
+    return claim_paths, source_path
+
+
+def parse_turtle(g: Graph, path: Path, text: str | None = None) -> None:
+    """Parse one Turtle file into ``g``; syntax errors carry their line."""
+    if text is None:
+        text = read_text(path)
+    try:
+        g.parse(data=text, format="turtle", publicID=Path(path).resolve().as_uri())
+    except BadSyntax as exc:
+        raise InputError(path, f"Turtle syntax error: {exc._why}", exc.lines + 1) from None
+    except Exception as exc:  # rdflib raises assorted errors on odd input
+        raise InputError(path, f"cannot parse as Turtle: {exc}") from None
+
+
+def derive(g: Graph) -> None:
+    """Add the links users query, from the statements (see MODEL.md):
+    support and dispute with their CiTO inverses, and contradicts both ways."""
+    for statement in list(g.subjects(RDF.type, EV.Statement)):
+        claim = g.value(statement, EV.claim)
+        stance = g.value(statement, EV.stance)
+        if claim is None or stance is None:
+            continue  # reported by validation
+        for source in g.objects(statement, CITO.citesAsEvidence):
+            if stance in SUPPORTING_STANCES:
+                g.add((claim, CITO.obtainsSupportFrom, source))
+                g.add((source, CITO.givesSupportTo, claim))
+            elif stance == EV.Rejects:
+                g.add((claim, CITO.isDisputedBy, source))
+                g.add((source, CITO.disputes, claim))
+    for a, b in list(g.subject_objects(EV.contradicts)):
+        g.add((b, EV.contradicts, a))
+
+
+#: Where a source is referred to in claims files.
+_CITING = (CITO.citesAsEvidence, CITO.cites, EV.aboutSource)
+
+
+def unknown_keys(g: Graph, locator) -> list[Problem]:
+    """Sources named in the claims (cited, listed, reviewed or given a study
+    design) that the BibTeX does not define, located by ``locator``."""
+    mentioned: set = set()
+    for p in _CITING:
+        mentioned.update(g.objects(None, p))
+    mentioned.update(g.subjects(EV.studyDesign, None))
+    mentioned.update(o for o in g.objects(None, SCHEMA.itemReviewed) if local_name(o, SOURCE) is not None)
+    known = set(g.subjects(EV.entryType, None))
+    out = []
+    for node in sorted(mentioned - known, key=str):
+        key = local_name(node, SOURCE)
+        name = repr(key) if key is not None else f"<{node}>"
+        file, line = locator.find(node, as_subject=False)
+        out.append(Problem(file, line, f"unknown citation key {name}: no entry in the BibTeX file"))
+    return out
+
+
+def build_graph(claim_paths: list[Path], bib: Bibliography) -> Graph:
+    """The merged graph: vocabulary, bibliography, claims files, derived links."""
+    from graph.bibliography.bibtex import entry_to_rdf
+
+    g = Graph()
+    bind_prefixes(g)
+    g.parse(VOCAB_TTL, format="turtle")
+    for key, entry in bib.entries.items():
+        entry_to_rdf(g, key, entry)
+    for path in claim_paths:
+        parse_turtle(g, path)
+    derive(g)
+    return g
+
+
+class _LazyLocator:
+    """Reads the claims files only if a problem needs a line number."""
+
+    def __init__(self, g: Graph, paths: list[Path]):
+        self.g, self.paths = g, paths
+
+    def find(self, node, *, as_subject: bool = True):
+        from graph.model.locate import Locator
+
+        return Locator(self.g, {p: read_text(p) for p in self.paths}).find(node, as_subject=as_subject)

@@ -1,0 +1,2 @@
+"""What people read: the evidence report (Markdown, HTML, CSV, terminal) and
+the interactive HTML graph."""

@@ -1,0 +1,172 @@
+"""A remote SPARQL 1.1 query endpoint behind the store interface, so that
+``evg query --endpoint`` runs the named queries there with the same code as
+locally. Only the standard library talks HTTP here."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from graph.model.errors import EvidenceGraphError, QueryError
+
+__all__ = ["RemoteBackend", "RemoteError"]
+
+# Oxigraph streams results; a query stopped by its timeout ends the stream with this note.
+_CANCELLED = b"The SPARQL operation has been cancelled"
+
+
+class RemoteError(EvidenceGraphError):
+    """An endpoint URL that cannot be used."""
+
+
+def _term(binding: dict):
+    from rdflib import BNode, Literal, URIRef
+
+    kind = binding.get("type")
+    value = binding.get("value", "")
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    lang = binding.get("xml:lang")
+    datatype = binding.get("datatype")
+    if lang:
+        return Literal(value, lang=lang)
+    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(value, datatype=URIRef(datatype))
+    return Literal(value)
+
+
+class RemoteBackend:
+    """A remote SPARQL 1.1 query endpoint, behind the store interface."""
+
+    name = "remote"
+
+    def __init__(self, endpoint: str, *, timeout: float = 120):
+        if not endpoint.startswith(("http://", "https://")):
+            raise RemoteError(f"endpoint {endpoint!r} is not an http(s) URL")
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.path = None
+
+    def _post(self, query: str, accept: str) -> bytes:
+        request = urllib.request.Request(
+            self.endpoint,
+            data=urllib.parse.urlencode({"query": query}).encode("utf-8"),
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                body = response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip()
+            first = detail.splitlines()[0] if detail else exc.reason
+            if "timeout" in detail.lower() or "timed out" in detail.lower() or exc.code in (503, 504):
+                raise QueryError(
+                    f"{self.endpoint}: the endpoint stopped the query at its time limit (HTTP {exc.code}: {first}); "
+                    "simplify the query or raise the server's --timeout"
+                ) from None
+            raise QueryError(f"{self.endpoint}: HTTP {exc.code}: {first}") from None
+        except TimeoutError:
+            raise QueryError(f"{self.endpoint}: no answer within {self.timeout:.0f} s") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise QueryError(f"{self.endpoint}: cannot connect: {getattr(exc, 'reason', exc)}") from None
+        # Oxigraph streams results; a query stopped by its timeout ends the stream with this note.
+        if body.rstrip().endswith(_CANCELLED):
+            raise QueryError(
+                f"{self.endpoint}: the server stopped the query when it ran past its time limit; "
+                "simplify the query or restart `evg serve` with a longer --timeout"
+            )
+        return body
+
+    @staticmethod
+    def _prepared(query: str, prefixes: dict | None, bindings: dict | None) -> str:
+        from graph.store.oxigraph import _bind
+
+        query, subs = _bind(query, bindings)
+        if subs:
+            raise QueryError("blank nodes cannot be sent as parameters to a remote endpoint")
+        if prefixes:
+            from graph.model.namespaces import prefix_header
+
+            query = prefix_header(prefixes) + query
+        return query
+
+    def _results(self, query: str, prefixes=None, bindings=None) -> dict:
+        raw = self._post(self._prepared(query, prefixes, bindings), "application/sparql-results+json")
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise QueryError(f"{self.endpoint}: the answer is not SPARQL JSON results") from None
+
+    def select(self, query: str, bindings: dict | None = None) -> list[dict]:
+        data = self._results(query, None, bindings)
+        names = data.get("head", {}).get("vars", [])
+        return [
+            {n: (_term(row[n]) if n in row else None) for n in names}
+            for row in data.get("results", {}).get("bindings", [])
+        ]
+
+    def ask(self, query: str, bindings: dict | None = None) -> bool:
+        return bool(self._results(query, None, bindings).get("boolean"))
+
+    def query(self, query: str, prefixes: dict | None = None, bindings: dict | None = None):
+        from rdflib import Graph, Variable
+        from rdflib.query import Result
+
+        from graph.sparql import query_form
+
+        form = query_form(query)  # run_query has checked it: parsing it again would only cost time
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            raw = self._post(self._prepared(query, prefixes, bindings), "application/n-triples")
+            out = Result(form)
+            g = Graph()
+            g.parse(data=raw.decode("utf-8"), format="nt")
+            out.graph = g
+            return out
+        data = self._results(query, prefixes, bindings)
+        if form == "ASK":
+            out = Result("ASK")
+            out.askAnswer = bool(data.get("boolean"))
+            return out
+        out = Result("SELECT")
+        out.vars = [Variable(v) for v in data.get("head", {}).get("vars", [])]
+        out.bindings = [
+            {Variable(k): _term(v) for k, v in row.items()} for row in data.get("results", {}).get("bindings", [])
+        ]
+        return out
+
+    def describe(self, node):
+        from rdflib import Graph
+
+        g = Graph()
+        raw = self._post(f"DESCRIBE <{node}>", "application/n-triples")
+        g.parse(data=raw.decode("utf-8"), format="nt")
+        return g
+
+    def describe_many(self, nodes):
+        from rdflib import Graph
+
+        g, nodes = Graph(), list(nodes)
+        for i in range(0, len(nodes), 200):  # a few requests, each of a bounded size
+            raw = self._post("DESCRIBE " + " ".join(f"<{n}>" for n in nodes[i : i + 200]), "application/n-triples")
+            g.parse(data=raw.decode("utf-8"), format="nt")
+        return g
+
+    def serialize(self, fmt: str = "nt") -> bytes:
+        return self._post("CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples")
+
+    def __len__(self) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(rows[0]["n"]) if rows else 0
+
+    @property
+    def rdf(self):
+        from rdflib import Graph
+
+        g = Graph()
+        g.parse(data=self.serialize().decode("utf-8"), format="nt")
+        return g

@@ -263,7 +263,7 @@ def test_per_claim_records_on_big_graphs_equal_the_full_ones(monkeypatch):
     full = graph.load(claims=CLAIMS, sources=BIB, store="oxigraph")
     expected = {str(c): full.evidence.detail(str(c)) for c in full.claim_iris}
     summaries = full.claim_summaries()
-    monkeypatch.setattr(graph.evidence.graph, "PER_CLAIM_ABOVE", 0)
+    monkeypatch.setattr(graph.evidence.index, "PER_CLAIM_ABOVE", 0)
     lazy = graph.load(claims=CLAIMS, sources=BIB, store="oxigraph")
     assert {c: lazy.evidence.detail(c) for c in expected} == expected
     assert [lazy.summary(s.iri) for s in summaries] == summaries
@@ -429,7 +429,7 @@ def test_rows_sorted_in_python_match_oxigraphs_order_by(order):
     # ties, DESC, numbers of three types, IRIs before literals, unbound first, non-ASCII
     import pyoxigraph as ox
 
-    from graph.sparql import sort_rows, split_order
+    from graph.store.oxigraph import sort_rows, split_order
     from graph.store.oxigraph import to_rdflib
 
     store = ox.Store()
@@ -460,7 +460,7 @@ def test_rows_sorted_in_python_match_oxigraphs_order_by(order):
 def test_rows_python_cannot_order_for_certain_are_left_to_the_engine(data, order):
     import pyoxigraph as ox
 
-    from graph.sparql import sort_rows
+    from graph.store.oxigraph import sort_rows
     from graph.store.oxigraph import to_rdflib
 
     store = ox.Store()
@@ -482,7 +482,7 @@ def test_rows_python_cannot_order_for_certain_are_left_to_the_engine(data, order
     ],
 )
 def test_only_a_final_order_by_of_variables_is_taken_out(text):
-    from graph.sparql import split_order
+    from graph.store.oxigraph import split_order
 
     assert split_order(text) is None
 

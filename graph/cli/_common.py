@@ -59,11 +59,11 @@ def corpus_options(func):
 def load_graph(claims, sources):
     """Load the graph for a command (honouring ``--store``/``--no-cache``);
     errors propagate to ``main``."""
-    import graph
+    from graph.evidence.graph import load
 
     ctx = click.get_current_context(silent=True)
     meta = ctx.meta if ctx is not None else {}
-    return graph.load(
+    return load(
         claims=list(claims) or None,
         sources=sources,
         store=meta.get("evg.store", "auto"),

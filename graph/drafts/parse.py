@@ -822,9 +822,9 @@ class _Fetcher:
 
     @staticmethod
     def query(name: str) -> str:
-        from importlib import resources
+        from graph.sparql.catalogue import query_text
 
-        return resources.files("graph").joinpath("queries", "draft", f"{name}.rq").read_text(encoding="utf-8")
+        return query_text(f"draft/{name}.rq")
 
     def rows(self, name: str, variable: str | None = None, value: str | None = None) -> list[SourceRecord]:
         from rdflib import Literal

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from graph.model.errors import InputError, NotFoundError
+from graph.model.errors import NotFoundError
 from graph.model.namespaces import ARTICLE, CITO, CLAIM, DCTERMS, EV, RDFS, SOURCE, local_name
 
 __all__ = ["LOW_RANK_MAX", "ClaimSummary", "EvidenceGraph", "SupportStatus", "load", "remote_graph"]
@@ -50,10 +50,6 @@ _Q_ARTICLES = (
 )
 
 _NOT_IRI = re.compile(r'[\s<>"{}|^`\\]')
-
-#: Graphs with more triples than this answer per-claim questions with queries
-#: bound to the claim instead of summarising every claim first.
-PER_CLAIM_ABOVE = 300_000
 
 #: Study designs ranked this low or lower are "low-rank evidence"
 #: (models, opinion, cadaver and bench studies).
@@ -99,6 +95,12 @@ class ClaimSummary:
         if self.all_ranked and self.best_rank is not None and self.best_rank <= LOW_RANK_MAX:
             return SupportStatus.LOW_RANK
         return SupportStatus.SUPPORTED
+
+
+def _per_claim_above() -> int:
+    from graph.evidence import index
+
+    return index.PER_CLAIM_ABOVE
 
 
 class EvidenceGraph:
@@ -326,7 +328,7 @@ class EvidenceGraph:
         return list(self._summaries.values())
 
     def summary(self, claim: str | URIRef) -> ClaimSummary:
-        if "_summaries" in self.__dict__ or len(self) <= PER_CLAIM_ABOVE:
+        if "_summaries" in self.__dict__ or len(self) <= _per_claim_above():
             iri = claim if isinstance(claim, URIRef) and claim in self._summaries else self.resolve_claim(str(claim))
             return self._summaries[iri]
         # A big graph: summarise this claim alone rather than all of them.
@@ -394,32 +396,13 @@ def load(
     empty or malformed file, for duplicate citation keys, and for claims
     that cite a key the BibTeX lacks.
 
-    ``store`` is "rdflib", "oxigraph" or "auto" (see :mod:`graph.store`);
-    ``cache=True`` reuses an on-disk Oxigraph store (see :mod:`graph.ingest.cache`).
+    ``store`` and ``cache`` choose where the triples live (see
+    :func:`graph.ingest.open_backend`).
     """
-    from graph.ingest.turtle import resolve_inputs
-    from graph.store import choose_store
+    from graph.ingest import open_backend
 
-    claim_paths, source_path = resolve_inputs(claims, sources)
-    if choose_store(store, [*claim_paths, source_path], cache=cache) == "oxigraph":
-        from graph.ingest.oxigraph import load_backend
-
-        backend = load_backend(claim_paths, source_path, cache=cache)
-        return EvidenceGraph(backend=backend, claims_files=claim_paths, sources_file=source_path)
-    from graph.bibliography.bibtex import parse_bib
-    from graph.ingest.turtle import _LazyLocator, build_graph, resolve_inputs, unknown_keys
-
-    bib = parse_bib(source_path)
-    if bib.problems:
-        first = bib.problems[0]
-        raise InputError(first.path, first.message, first.line)
-    g = build_graph(claim_paths, bib)
-    unknown = unknown_keys(g, _LazyLocator(g, claim_paths))
-    if unknown:
-        first = unknown[0]
-        more = f" (and {len(unknown) - 1} more; run `evg validate`)" if len(unknown) > 1 else ""
-        raise InputError(first.path, first.message + more, first.line)
-    return EvidenceGraph(g, claims_files=claim_paths, sources_file=source_path)
+    backend, claim_paths, source_path = open_backend(claims, sources, store=store, cache=cache)
+    return EvidenceGraph(backend=backend, claims_files=claim_paths, sources_file=source_path)
 
 
 def remote_graph(endpoint: str):

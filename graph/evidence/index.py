@@ -14,10 +14,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from graph.model.namespaces import CITO, CLAIM, EV, local_name
+from graph.sparql.catalogue import query_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from graph.evidence.graph import EvidenceGraph
@@ -36,6 +36,10 @@ __all__ = [
 ]
 
 #: ev: stance -> the word used in records and JSON.
+#: Graphs with more triples than this answer per-claim questions with queries
+#: bound to the claim instead of summarising every claim first.
+PER_CLAIM_ABOVE = 300_000
+
 STANCES = {EV.Asserts: "asserts", EV.Rejects: "rejects", EV.Reports: "reports"}
 
 #: Review verdicts from most to least worrying. When one source has several
@@ -52,7 +56,7 @@ VERDICT_SEVERITY = (
 
 def load_query(name: str) -> str:
     """The text of ``graph/queries/evidence/<name>.rq``."""
-    return resources.files("graph").joinpath("queries", "evidence", f"{name}.rq").read_text(encoding="utf-8")
+    return query_text(f"evidence/{name}.rq")
 
 
 @dataclass(frozen=True)
@@ -205,11 +209,6 @@ def _s(term) -> str | None:
 
 
 @functools.cache
-def _cached_query(name: str) -> str:
-    # The per-claim path runs the same few queries thousands of times.
-    return load_query(name)
-
-
 class EvidenceIndex:
     """The claim records of one :class:`EvidenceGraph`, built once and cached.
 
@@ -270,10 +269,8 @@ class EvidenceIndex:
 
     def _loaded(self, claim: str, key: str | None = None) -> _Raw:
         """The records covering ``claim`` (and source ``key``): all records on a
-        small graph; on a big one (``core.PER_CLAIM_ABOVE``) only those of the
+        small graph; on a big one (:data:`PER_CLAIM_ABOVE`) only those of the
         claims and sources asked about, fetched by queries bound to them."""
-        from graph.evidence.graph import PER_CLAIM_ABOVE
-
         if "raw" in self.__dict__ or len(self.eg) <= PER_CLAIM_ABOVE:
             return self.raw
         part = self.__dict__.setdefault("_part", _Raw())
@@ -296,16 +293,16 @@ class EvidenceIndex:
         if not eg.ask("ASK { ?claim a <https://w3id.org/evidence-graph/vocab#Claim> }", b):
             return
         part.labels[claim] = str(rows[0]["label"]) if rows else ""
-        for row in eg.select(_cached_query("claim-topics"), b):
+        for row in eg.select(load_query("claim-topics"), b):
             label = _s(row["label"]) or eg.label(row["topic"])
             part.topics[claim].add(label)
             part.topic_terms[claim].add(label)
             if row["altLabel"] is not None:
                 part.topic_terms[claim].add(str(row["altLabel"]))
-        for row in eg.select(_cached_query("statements"), b):
+        for row in eg.select(load_query("statements"), b):
             stmt = str(row["statement"])
             cited = {
-                str(r["key"]) for r in eg.select(_cached_query("statement-citations"), {"statement": row["statement"]})
+                str(r["key"]) for r in eg.select(load_query("statement-citations"), {"statement": row["statement"]})
             }
             part.statements[claim].append(
                 StatementRef(
@@ -317,10 +314,10 @@ class EvidenceIndex:
                     cited=tuple(sorted(cited)),
                 )
             )
-        for row in eg.select(_cached_query("claim-links"), b):
+        for row in eg.select(load_query("claim-links"), b):
             target = part.support if row["p"] == CITO.obtainsSupportFrom else part.dispute
             target[claim].add(str(row["key"]))
-        for row in eg.select(_cached_query("reviews"), b):
+        for row in eg.select(load_query("reviews"), b):
             part.reviews[(claim, str(row["key"]))].append(
                 _Review(_s(row["verdict"]), _s(row["verdictLabel"]), _s(row["body"]))
             )
@@ -328,7 +325,7 @@ class EvidenceIndex:
     def _fetch_source(self, part: _Raw, key: str) -> None:
         from rdflib import Literal
 
-        for row in self.eg.select(_cached_query("source-facts"), {"key": Literal(key)}):
+        for row in self.eg.select(load_query("source-facts"), {"key": Literal(key)}):
             part.sources[str(row["key"])] = {
                 "doi": _s(row["doi"]),
                 "design": _s(row["designLabel"]),

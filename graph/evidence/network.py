@@ -92,11 +92,11 @@ def projection(eg):
     """
     import networkx as nx
 
-    from graph.sparql import _internal_query, compact_iri
+    from graph.sparql import compact_iri, query_text
 
     summaries = {s.iri: s for s in eg.claim_summaries()}
     net = nx.MultiDiGraph()
-    for row in eg.select(_internal_query("network/nodes.rq")):
+    for row in eg.select(query_text("network/nodes.rq")):
         node = compact_iri(row["node"])
         attrs: dict = {"kind": str(row["kind"]), "label": str(row["label"]) if row["label"] is not None else node}
         if row["design"] is not None:
@@ -107,7 +107,7 @@ def projection(eg):
             attrs["status"] = summaries[row["node"]].status
         net.add_node(node, **attrs)
     refuted = {(s, c.iri) for c in summaries.values() for s in c.refuted}
-    for row in eg.select(_internal_query("network/edges.rq")):
+    for row in eg.select(query_text("network/edges.rq")):
         u, v, relation = compact_iri(row["from"]), compact_iri(row["to"]), str(row["relation"])
         if u not in net or v not in net:
             continue  # e.g. a topic's link to a concept outside the projection

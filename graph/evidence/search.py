@@ -339,9 +339,9 @@ def curated_synonyms() -> list[list[str]]:
 def graph_synonyms(eg) -> list[list[str]]:
     """Synonym groups from the graph: each topic concept's prefLabel and
     altLabels, then the curated list."""
-    from graph.evidence.index import load_query
+    from graph.sparql.catalogue import query_text
 
     labels: dict = defaultdict(list)
-    for row in eg.select(load_query("concept-labels")):
+    for row in eg.select(query_text("evidence/concept-labels.rq")):
         labels[row["concept"]].append(str(row["label"]))
     return [labels[c] for c in sorted(labels)] + curated_synonyms()

@@ -25,13 +25,13 @@ def nanopub_dataset(eg, options: ExportOptions):
 
     from graph.export._rdf import stable_labels
     from graph.model.namespaces import CLAIM, DCTERMS, NANOPUB, NP, PROV, RDF, XSD, bind_prefixes, local_name
-    from graph.sparql import _internal_query
+    from graph.sparql.catalogue import query_text
 
     assertions: dict = defaultdict(list)
-    for row in eg.select(_internal_query("export/nanopub-assertions.rq")):
+    for row in eg.select(query_text("export/nanopub-assertions.rq")):
         assertions[row["claim"]].append((row["s"], row["p"], row["o"]))
     origins: dict = defaultdict(set)
-    for row in eg.select(_internal_query("export/nanopub-provenance.rq")):
+    for row in eg.select(query_text("export/nanopub-provenance.rq")):
         origins[row["claim"]].add(row["origin"])
     labels = stable_labels(t for triples in assertions.values() for t in triples)
 

@@ -39,7 +39,7 @@ __all__ = ["CACHE_ENV", "FORMAT", "KEEP", "artifact", "cache_key", "cache_root",
 #: Environment variable that overrides the cache location.
 CACHE_ENV = "EVG_CACHE_DIR"
 #: Bumped whenever the layout or the loader's output changes.
-FORMAT = 1
+FORMAT = 2
 #: How many stores to keep; older ones are deleted after a build.
 KEEP = 8
 

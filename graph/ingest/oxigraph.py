@@ -324,26 +324,18 @@ def check_unknown_keys(store: ox.Store, claim_paths: list[Path]) -> None:
     triples = list(store.query(_MENTIONS.replace("NODES", terms)))
     from rdflib import Graph
 
-    from graph.ingest.turtle import _LazyLocator, unknown_keys
+    from graph.ingest.turtle import _LazyLocator, raise_unknown_keys, unknown_keys
     from graph.model.namespaces import bind_prefixes
 
     g = Graph()
     bind_prefixes(g)
     for t in triples:
         g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    unknown = unknown_keys(g, _LazyLocator(g, claim_paths))
-    first = unknown[0]
-    more = f" (and {len(unknown) - 1} more; run `evg validate`)" if len(unknown) > 1 else ""
-    raise InputError(first.path, first.message + more, first.line)
+    raise_unknown_keys(unknown_keys(g, _LazyLocator(g, claim_paths)))
 
 
-def load_backend(claim_paths: list[Path], source_path: Path, *, cache: bool = False) -> OxigraphBackend:
-    """The Oxigraph backend for these inputs: from the persistent cache, or
-    built in memory when ``cache`` is false."""
-    if cache:
-        from graph.ingest.cache import open_cached
-
-        return open_cached(claim_paths, source_path)
+def load_backend(claim_paths: list[Path], source_path: Path) -> OxigraphBackend:
+    """The Oxigraph backend for these inputs, built in memory."""
     from graph.model.progress import Progress
 
     store = ox.Store()

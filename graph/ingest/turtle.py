@@ -20,7 +20,15 @@ from graph.model.errors import InputError, Problem
 from graph.model.namespaces import CITO, EV, RDF, SCHEMA, SOURCE, bind_prefixes, local_name
 from graph.model.paths import VOCAB_TTL, default_claims, default_sources, expand_claims, read_text
 
-__all__ = ["build_graph", "derive", "parse_turtle", "resolve_inputs", "unknown_keys"]
+__all__ = [
+    "build_graph",
+    "derive",
+    "load_rdflib",
+    "parse_turtle",
+    "raise_unknown_keys",
+    "resolve_inputs",
+    "unknown_keys",
+]
 
 if TYPE_CHECKING:
     from graph.bibliography.bibtex import Bibliography
@@ -133,3 +141,25 @@ class _LazyLocator:
         from graph.model.locate import Locator
 
         return Locator(self.g, {p: read_text(p) for p in self.paths}).find(node, as_subject=as_subject)
+
+
+def raise_unknown_keys(unknown: list[Problem]) -> None:
+    """Raise the loader's one error for citation keys the BibTeX lacks (the first, and how many more)."""
+    if unknown:
+        first = unknown[0]
+        more = f" (and {len(unknown) - 1} more; run `evg validate`)" if len(unknown) > 1 else ""
+        raise InputError(first.path, first.message + more, first.line)
+
+
+def load_rdflib(claim_paths: list[Path], source_path: Path):
+    """The rdflib backend for these inputs."""
+    from graph.bibliography.bibtex import parse_bib
+    from graph.store import RdflibBackend
+
+    bib = parse_bib(source_path)
+    if bib.problems:
+        first = bib.problems[0]
+        raise InputError(first.path, first.message, first.line)
+    g = build_graph(claim_paths, bib)
+    raise_unknown_keys(unknown_keys(g, _LazyLocator(g, claim_paths)))
+    return RdflibBackend(g)

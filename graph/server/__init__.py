@@ -11,7 +11,6 @@ Only the standard library talks HTTP here.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -24,7 +23,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from graph.model.errors import EvidenceGraphError, QueryError
+from graph.model.errors import EvidenceGraphError
 
 __all__ = ["DEFAULT_TIMEOUT", "PublishResult", "Server", "ServerError", "find_oxigraph", "publish"]
 

@@ -21,10 +21,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+from graph.store.base import Backend, Description
 
 __all__ = ["AUTO_THRESHOLD_BYTES", "STORES", "Backend", "Description", "RdflibBackend", "choose_store"]
 
@@ -34,67 +36,6 @@ STORES = ("auto", "rdflib", "oxigraph")
 #: bytes in all load into Oxigraph. The bundled corpus is about 150 kB; rdflib
 #: parses about 1 MB of Turtle a second, so this keeps its loads under ~2 s.
 AUTO_THRESHOLD_BYTES = 2_000_000
-
-
-class Backend(Protocol):
-    """What :class:`graph.evidence.graph.EvidenceGraph` needs from a store."""
-
-    #: "rdflib" or "oxigraph"
-    name: str
-
-    def select(self, query: str, bindings: dict | None = None) -> list[dict]: ...
-
-    def ask(self, query: str, bindings: dict | None = None) -> bool: ...
-
-    def query(self, query: str, prefixes: dict | None = None, bindings: dict | None = None):
-        """Any read query form; an rdflib ``Result``."""
-
-    def describe(self, node) -> Graph:
-        """An rdflib graph holding at least the triples about ``node`` and,
-        recursively, about the blank nodes it points to."""
-
-    def describe_many(self, nodes: Iterable) -> Graph | Description:
-        """What :meth:`describe` holds, for many nodes at once: an rdflib graph
-        or a :class:`Description`, read through ``value``,
-        ``predicate_objects`` and ``in``."""
-
-    def serialize(self, fmt: str = "nt") -> bytes:
-        """The whole graph as N-Triples ("nt") or Turtle ("ttl")."""
-
-    def __len__(self) -> int: ...
-
-    @property
-    def rdf(self) -> Graph: ...
-
-
-class Description:
-    """Triples about some nodes, indexed by subject and predicate: the part of
-    rdflib's ``Graph`` reading API that rebuilding bibliography entries uses,
-    without the cost of building an rdflib graph (see ``describe_many``)."""
-
-    def __init__(self):
-        self._index: dict = {}
-
-    def add(self, triple) -> None:
-        s, p, o = triple
-        self._index.setdefault(s, {}).setdefault(p, []).append(o)
-
-    def __len__(self) -> int:
-        return sum(len(objs) for by_p in self._index.values() for objs in by_p.values())
-
-    def __contains__(self, triple) -> bool:
-        s, p, o = triple
-        return o in self._index.get(s, {}).get(p, ())
-
-    def predicate_objects(self, subject):
-        return ((p, o) for p, objs in self._index.get(subject, {}).items() for o in objs)
-
-    def objects(self, subject, predicate):
-        return iter(self._index.get(subject, {}).get(predicate, ()))
-
-    def value(self, subject, predicate, default=None):
-        objs = self._index.get(subject, {}).get(predicate)
-        return objs[0] if objs else default
 
 
 def choose_store(store: str, paths: Iterable[Path], *, cache: bool = False) -> str:
@@ -114,7 +55,7 @@ def choose_store(store: str, paths: Iterable[Path], *, cache: bool = False) -> s
     return "oxigraph" if total > AUTO_THRESHOLD_BYTES else "rdflib"
 
 
-class RdflibBackend:
+class RdflibBackend(Backend):
     """The graph as an rdflib ``Graph``."""
 
     name = "rdflib"

@@ -10,6 +10,7 @@ import urllib.parse
 import urllib.request
 
 from graph.model.errors import EvidenceGraphError, QueryError
+from graph.store.base import Backend
 
 __all__ = ["RemoteBackend", "RemoteError"]
 
@@ -39,7 +40,7 @@ def _term(binding: dict):
     return Literal(value)
 
 
-class RemoteBackend:
+class RemoteBackend(Backend):
     """A remote SPARQL 1.1 query endpoint, behind the store interface."""
 
     name = "remote"
@@ -84,11 +85,14 @@ class RemoteBackend:
 
     @staticmethod
     def _prepared(query: str, prefixes: dict | None, bindings: dict | None) -> str:
-        from graph.store.oxigraph import _bind
+        from rdflib import BNode
 
-        query, subs = _bind(query, bindings)
-        if subs:
-            raise QueryError("blank nodes cannot be sent as parameters to a remote endpoint")
+        from graph.sparql.text import bind_values
+
+        if bindings:
+            if any(isinstance(v, BNode) for v in bindings.values()):
+                raise QueryError("blank nodes cannot be sent as parameters to a remote endpoint")
+            query = bind_values(query, {str(k).lstrip("?"): v for k, v in bindings.items()})
         if prefixes:
             from graph.model.namespaces import prefix_header
 

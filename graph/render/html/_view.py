@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from graph.model.errors import NotFoundError
 from graph.model.namespaces import ARTICLE, BIBO, CLAIM, CONCEPT, DCTERMS, EV, SOURCE, local_name
+from graph.sparql.catalogue import query_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from graph.evidence.graph import EvidenceGraph
@@ -86,7 +86,7 @@ class GraphView:
 
 
 def _query(name: str) -> str:
-    return resources.files("graph").joinpath("queries", "html", f"{name}.rq").read_text(encoding="utf-8")
+    return query_text(f"html/{name}.rq")
 
 
 def _s(term) -> str | None:

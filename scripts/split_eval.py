@@ -44,8 +44,7 @@ def read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 def write(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fields, delimiter="\t", lineterminator="\n",
-                           quoting=csv.QUOTE_NONE, escapechar="\\")
+        w = csv.DictWriter(f, fields, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
         w.writeheader()
         w.writerows(rows)
 
@@ -67,8 +66,9 @@ def assign(rng: random.Random, rows: list[dict[str, str]], stratum) -> dict[str,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true",
-                    help="re-derive the split and compare with the committed half column")
+    ap.add_argument(
+        "--check", action="store_true", help="re-derive the split and compare with the committed half column"
+    )
     args = ap.parse_args(argv)
     rng = random.Random(SEED)
     status = 0
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         for r in rows:
             r["half"] = halves[r["id"]]
-        write(path, fields + ["half"], rows)
+        write(path, [*fields, "half"], rows)
         counts: dict[tuple[str, str], int] = {}
         for r in rows:
             k = (stratum(r), r["half"])

@@ -18,14 +18,12 @@ from graph.model.errors import InputError
 from graph.model.namespaces import CLAIM, SOURCE, XSD
 from graph.store import AUTO_THRESHOLD_BYTES, choose_store
 
-from .conftest import DATA, ROOT
-
-CLAIMS, BIB = ROOT / "claims.ttl", ROOT / "sources.bib"
+from .conftest import CLAIMS_TTL, DATA, ROOT, SOURCES_BIB, STORES, load_corpus
 
 
 @pytest.fixture(scope="module")
 def both():
-    return {s: graph.load(claims=CLAIMS, sources=BIB, store=s) for s in ("rdflib", "oxigraph")}
+    return {s: load_corpus(s) for s in STORES}
 
 
 def _synthetic():
@@ -128,15 +126,11 @@ def test_auto_picks_rdflib_for_small_inputs_and_oxigraph_for_big_ones(tmp_path):
         choose_store("sqlite", [small])
 
 
-def test_cli_store_option_is_on_every_loading_command():
-    from click.testing import CliRunner
-
-    from graph.cli import cli
-
+def test_cli_store_option_is_on_every_loading_command(evg):
     for command in ("stats", "sources", "query", "html", "check", "serve", "publish", "export", "report"):
-        result = CliRunner().invoke(cli, [command, "--help"])
-        assert "--store [auto|rdflib|oxigraph]" in result.output, command
-        assert "--no-cache" in result.output, command
+        _, out, _ = evg(command, "--help")
+        assert "--store [auto|rdflib|oxigraph]" in out, command
+        assert "--no-cache" in out, command
 
 
 # --- the fast BibTeX path ------------------------------------------------------------------
@@ -148,7 +142,7 @@ def _bib_signature(turtle: str) -> tuple:
     return len(g), ground, write_bib(rdf_to_bibliography(g))
 
 
-@pytest.mark.parametrize("bib", [BIB, DATA / "mini" / "sources.bib"], ids=["bundled", "mini"])
+@pytest.mark.parametrize("bib", [SOURCES_BIB, DATA / "mini" / "sources.bib"], ids=["bundled", "mini"])
 def test_fast_bibtex_gives_the_pybtex_triples(bib):
     from graph.model.paths import read_text
 
@@ -260,11 +254,11 @@ def test_per_claim_records_on_big_graphs_equal_the_full_ones(monkeypatch):
     force that path on the bundled corpus and compare every claim."""
     import graph.evidence.graph
 
-    full = graph.load(claims=CLAIMS, sources=BIB, store="oxigraph")
+    full = load_corpus("oxigraph")
     expected = {str(c): full.evidence.detail(str(c)) for c in full.claim_iris}
     summaries = full.claim_summaries()
     monkeypatch.setattr(graph.evidence.index, "PER_CLAIM_ABOVE", 0)
-    lazy = graph.load(claims=CLAIMS, sources=BIB, store="oxigraph")
+    lazy = load_corpus("oxigraph")
     assert {c: lazy.evidence.detail(c) for c in expected} == expected
     assert [lazy.summary(s.iri) for s in summaries] == summaries
     assert "raw" not in lazy.evidence.__dict__
@@ -276,16 +270,16 @@ def test_per_claim_records_on_big_graphs_equal_the_full_ones(monkeypatch):
 def test_big_claims_files_loaded_by_path_report_errors_like_small_ones(tmp_path, damage):
     from graph.ingest.oxigraph import BY_PATH_BYTES
 
-    text = (ROOT / "claims.ttl").read_bytes()
+    text = CLAIMS_TTL.read_bytes()
     padding = b"# padding to pass the by-path size\n" * (BY_PATH_BYTES // 30)
     bad = b'claim:x a ev:Claim ; rdfs:label "unterminated .\n' if damage == "syntax" else b"# caf\xe9\n"
     big = tmp_path / "big.ttl"
     big.write_bytes(text + padding + bad)
     assert big.stat().st_size > BY_PATH_BYTES
     with pytest.raises(InputError) as on_rdflib:
-        graph.load(claims=big, sources=BIB, store="rdflib")
+        graph.load(claims=big, sources=SOURCES_BIB, store="rdflib")
     with pytest.raises(InputError) as on_oxigraph:
-        graph.load(claims=big, sources=BIB, store="oxigraph")
+        graph.load(claims=big, sources=SOURCES_BIB, store="oxigraph")
     assert str(on_oxigraph.value) == str(on_rdflib.value)
 
 
@@ -311,7 +305,7 @@ def test_bulk_bib_entries_equal_one_by_one(both):
         keys = list(eg.source_keys)
         bulk = eg.bib_entries([*keys, "no-such-key", "bad key"])
         assert sorted(bulk) == sorted(keys)  # unknown and malformed keys are left out
-        fresh = graph.load(claims=CLAIMS, sources=BIB, store=eg.backend.name)
+        fresh = load_corpus(eg.backend.name)
         for key in keys:
             one = fresh.bib_entry(key)
             assert (bulk[key].type, dict(bulk[key].fields)) == (one.type, dict(one.fields)), key
@@ -344,8 +338,8 @@ def _constructed(claims) -> set[str]:
 def test_background_derivation_equals_the_derive_query(tmp_path):
     from graph.ingest.oxigraph import derived_ntriples
 
-    bundled = derived_ntriples([CLAIMS])
-    assert set(bundled.splitlines()) == _constructed([CLAIMS])
+    bundled = derived_ntriples([CLAIMS_TTL])
+    assert set(bundled.splitlines()) == _constructed([CLAIMS_TTL])
     assert len(bundled.splitlines()) == 42  # the derived CiTO links (and contradictions) of the bundled claims
     out = tmp_path / "c"
     _synthetic().generate(400, out, seed=5)
@@ -490,7 +484,7 @@ def test_a_query_ordered_in_python_gives_the_engines_rows_through_run_query():
     from graph.sparql import named_query, run_query
     from graph.store.oxigraph import to_rdflib
 
-    eg = graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store="oxigraph")
+    eg = load_corpus("oxigraph")
     text = named_query("citation-counts").text  # ORDER BY DESC(?citations) ?source
     ours = run_query(eg, text, where="citation-counts")
     solutions = eg.backend.store.query(text, prefixes=PREFIXES)
@@ -502,7 +496,7 @@ def test_a_query_ordered_in_python_gives_the_engines_rows_through_run_query():
 def test_oxigraph_bindings_go_into_the_where_group_whatever_the_query_looks_like():
     # A comment with "where {", a group without the WHERE keyword, a CONSTRUCT template: the
     # binding lands in the WHERE group each time (it used to go after the first "WHERE {" in the text).
-    eg = graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store="oxigraph")
+    eg = load_corpus("oxigraph")
     claim = CLAIM["itbs-compression-syndrome"]
     text = "# which labels where { ... }\nSELECT ?label { ?c rdfs:label ?label }"
     prefixed = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + text

@@ -12,7 +12,8 @@ import pytest
 
 from graph.model.namespaces import CITO, EV, FABIO, RDF, SCHEMA
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import ROOT
+
 SCRIPT = ROOT / "scripts" / "synthetic.py"
 
 

@@ -9,7 +9,6 @@ work once per graph (see :class:`EvidenceIndex`) and caches it.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -208,7 +207,6 @@ def _s(term) -> str | None:
     return None if term is None else str(term)
 
 
-@functools.cache
 class EvidenceIndex:
     """The claim records of one :class:`EvidenceGraph`, built once and cached.
 

@@ -5,11 +5,14 @@
   ``load_corpus(store)``: a fresh load of it.
 - ``any_store``: the corpus in each store backend (``STORES``), per module.
 - ``evg``: run the command line in this process, ``evg("stats") -> (code, out, err)``.
+- ``load_script(name)``: a script of ``scripts/`` imported as a module.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -49,6 +52,15 @@ def _private_cache(tmp_path_factory):
         os.environ.pop("EVG_CACHE_DIR", None)
     else:
         os.environ["EVG_CACHE_DIR"] = old
+
+
+def load_script(name: str):
+    """``scripts/<name>.py`` imported as the module ``name``."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses in the script look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def load_corpus(store: str = "auto"):

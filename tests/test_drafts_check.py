@@ -9,7 +9,7 @@ import pytest
 from graph.drafts.check import MATCH_THRESHOLD, ClaimMatcher, Status, check_draft, choose, render_markdown, render_table
 from graph.drafts.parse import parse_draft, read_draft
 
-from .conftest import CORPUS, DATA, ROOT
+from .conftest import CORPUS, DATA, load_script
 
 DRAFTS = DATA / "drafts"
 LABELLED = ["labelled-draft.md", "labelled-plain.txt"]
@@ -110,12 +110,7 @@ def test_unrelated_sentences_match_nothing_and_claims_are_found(eg):
 
 
 def test_tuning_script_marks_the_threshold(capsys):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("tune_threshold", ROOT / "scripts" / "tune_threshold.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.main([]) == 0
+    assert load_script("tune_threshold").main([]) == 0
     out = capsys.readouterr().out
     assert "120 labelled sentences: 70 state a claim, 50 state none" in out
     threshold_line = next(line for line in out.splitlines() if "<- MATCH_THRESHOLD" in line)

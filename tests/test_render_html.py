@@ -1,7 +1,7 @@
 """The HTML evidence graph without a browser: what the page holds (exact
 nodes, edges and details), selections, layout, escaping, and ``evg html``.
 
-The browser tests are in test_html_browser.py.
+The browser tests are in test_render_html_browser.py.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ refusals (syntax errors, updates, SERVICE, unknown names and parameters).
 
 The expected rows live in ``tests/data/queries/<name>.tsv``: SPARQL TSV with
 IRIs written as prefixed names. When claims.ttl changes on purpose, rewrite
-them with ``EVG_UPDATE_QUERIES=1 pytest tests/test_queries.py`` and review
+them with ``EVG_UPDATE_QUERIES=1 pytest tests/test_sparql.py`` and review
 the diff before committing.
 """
 

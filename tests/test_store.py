@@ -1,37 +1,25 @@
-"""Store backends: rdflib and Oxigraph give the same answers; the fast BibTeX
-path gives the pybtex path's triples; automatic choice; errors as the rdflib
-loader reports them."""
+"""Store backends: rdflib and Oxigraph give the same answers; automatic
+choice; errors as the rdflib loader reports them; the Oxigraph loader's
+background derivation and Python ORDER BY."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 import graph
-from graph.bibliography.bibtex import rdf_to_bibliography, write_bib
-from graph.bibliography.fastbib import _fast, _slow, fast_entries
 from graph.model.errors import InputError
 from graph.model.namespaces import CLAIM, SOURCE, XSD
 from graph.store import AUTO_THRESHOLD_BYTES, choose_store
 
-from .conftest import CLAIMS_TTL, DATA, ROOT, SOURCES_BIB, STORES, load_corpus
+from .conftest import CLAIMS_TTL, DATA, SOURCES_BIB, STORES, load_corpus, load_script
 
 
 @pytest.fixture(scope="module")
 def both():
     return {s: load_corpus(s) for s in STORES}
-
-
-def _synthetic():
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "scripts" / "synthetic.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["synthetic"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_backends_are_what_was_asked(both):
@@ -131,85 +119,6 @@ def test_cli_store_option_is_on_every_loading_command(evg):
         _, out, _ = evg(command, "--help")
         assert "--store [auto|rdflib|oxigraph]" in out, command
         assert "--no-cache" in out, command
-
-
-# --- the fast BibTeX path ------------------------------------------------------------------
-
-
-def _bib_signature(turtle: str) -> tuple:
-    g = Graph().parse(data=turtle, format="turtle")
-    ground = sorted(t for t in g if not isinstance(t[0], BNode) and not isinstance(t[2], BNode))
-    return len(g), ground, write_bib(rdf_to_bibliography(g))
-
-
-@pytest.mark.parametrize("bib", [SOURCES_BIB, DATA / "mini" / "sources.bib"], ids=["bundled", "mini"])
-def test_fast_bibtex_gives_the_pybtex_triples(bib):
-    from graph.model.paths import read_text
-
-    text = read_text(bib)
-    fast = _fast(text)
-    assert fast is not None, "the fast path should handle this file"
-    assert _bib_signature(fast) == _bib_signature(_slow(bib, text))
-
-
-def test_fast_bibtex_on_a_synthetic_bibliography(tmp_path):
-    from graph.model.paths import read_text
-
-    out = tmp_path / "c"
-    _synthetic().generate(400, out, seed=5)
-    text = read_text(out / "sources.bib")
-    fast = _fast(text)
-    assert fast is not None
-    assert _bib_signature(fast) == _bib_signature(_slow(out / "sources.bib", text))
-
-
-TRICKY = r"""% comment with no at-sign
-@Article{Key1,
-  author = {van den Berg, Jan-Pieter and O'Brien, M. A. and {Nijhuis-van der Sanden}, Maria and Smith, Jr, John},
-  title = { A  title
-   over {Two}   lines -- with dashes --- and more },
-  journal = "J. Quoted {Name}",
-  year = 2001,
-  pages = {12--15},
-  url = {http://example.org/a_b~c},
-  note = {50\% of {\"o}ne},
-  editor = {Smith, John and Doe, Jane},
-}
-
-@book{key2,
-  title = {Book},
-  year = {ca. 2000},
-  pages = {xii},
-  publisher = {P \& Q}
-}
-"""
-
-
-def test_fast_bibtex_on_tricky_but_supported_input(tmp_path):
-    path = tmp_path / "t.bib"
-    path.write_text(TRICKY, encoding="utf-8")
-    fast = _fast(TRICKY)
-    assert fast is not None
-    assert _bib_signature(fast) == _bib_signature(_slow(path, TRICKY))
-    entries = fast_entries(TRICKY)
-    assert [(kind, key) for kind, key, _f in entries] == [("article", "Key1"), ("book", "key2")]
-    assert dict(entries[0][2])["title"] == "A title over {Two} lines -- with dashes --- and more"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '@string{j = "Journal"}\n@article{a, journal = j}\n',
-        "@article{a, title = {A} # {B}}\n",
-        "@article{a, title = {A}}\n@article{a, title = {B}}\n",
-        "@article{a, title = {A}, Title = {B}}\n",
-        "@article{a, title = {A}\n",
-        "@article{a, Author = {Smith, J.}}\n",
-    ],
-    ids=["macro", "concatenation", "duplicate-key", "duplicate-field", "unclosed", "mixed-case-author"],
-)
-def test_fast_bibtex_declines_what_it_does_not_cover(text):
-    assert _fast(text) is None
 
 
 @pytest.mark.parametrize(
@@ -342,7 +251,7 @@ def test_background_derivation_equals_the_derive_query(tmp_path):
     assert set(bundled.splitlines()) == _constructed([CLAIMS_TTL])
     assert len(bundled.splitlines()) == 42  # the derived CiTO links (and contradictions) of the bundled claims
     out = tmp_path / "c"
-    _synthetic().generate(400, out, seed=5)
+    load_script("synthetic").generate(400, out, seed=5)
     synthetic = derived_ntriples([out / "claims.ttl"])
     assert set(synthetic.splitlines()) == _constructed([out / "claims.ttl"])
     assert len(synthetic.splitlines()) > 400
@@ -379,7 +288,7 @@ def test_a_big_load_derives_in_the_background_with_the_same_triples(tmp_path, mo
     from graph.ingest import oxigraph
 
     out = tmp_path / "c"
-    _synthetic().generate(400, out, seed=5)
+    load_script("synthetic").generate(400, out, seed=5)
     args = {"claims": out / "claims.ttl", "sources": out / "sources.bib", "store": "oxigraph"}
     monkeypatch.setattr(oxigraph, "PARALLEL_BIB_BYTES", 0)  # take the forked path on a small file
     helper = oxigraph._BibInBackground(out / "sources.bib", [out / "claims.ttl"])

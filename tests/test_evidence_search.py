@@ -177,4 +177,4 @@ def test_index_is_built_on_the_first_search_only(monkeypatch):
     fresh.search("foam rolling")
     fresh.search("thirty degrees of knee flexion")
     assert builds == [1]
-    assert len(fresh.evidence.search_index) == len(fresh.claims()) == 67
+    assert len(fresh.evidence.search_index) == len(fresh.claims())

@@ -215,7 +215,9 @@ def tint(hex_colour: str, amount: float) -> str:
 def as_json() -> dict:
     """The palette as the HTML graph's script reads it."""
     return {
-        "status": {k: {"color": c.fill, "border": c.border, "label": c.label, "help": c.help} for k, c in STATUS.items()},
+        "status": {
+            k: {"color": c.fill, "border": c.border, "label": c.label, "help": c.help} for k, c in STATUS.items()
+        },
         "kind": {k: {"color": c.fill, "border": c.border, "label": c.label} for k, c in KIND.items()},
         "link": {k: {"color": c.color, "label": c.label, "alpha": c.alpha} for k, c in LINK.items()},
     }

@@ -33,7 +33,6 @@ STANCE_EDGE = {"asserts": "states", "reports": "reports", "rejects": "rejects"}
 _PREFIX = {"claim": "claim:", "source": "source:", "article": "article:", "topic": "concept:"}
 
 
-
 @dataclass
 class Node:
     """One node. ``label`` is the short text drawn on the canvas; ``group``

@@ -270,13 +270,19 @@
     return s;
   }
   var fitted = 1;  // the scale of the last fit: zooming out stops there
+  // Claim labels fade in between 11 and 13 px: a fit never stops there, it
+  // goes down to where they are not drawn at all.
+  function noFade(s) {
+    var fadeFrom = (LABEL_MIN_PX - 1) / CLAIM_FONT;
+    return s > fadeFrom && s < READ ? fadeFrom * 0.999 : s;
+  }
   function fitView() {
     hideTooltip();
     for (var pass = 0; pass < (BIG ? 1 : 2); pass++) {
       var r = visibleRange(false);
       if (!r) return;
-      fitted = fitScale(r);
-      if (fitted >= READ) { r = visibleRange(true); fitted = fitScale(r); }
+      fitted = noFade(fitScale(r), r);
+      if (fitted >= READ) { r = visibleRange(true); fitted = noFade(fitScale(r), r); }
       network.moveTo({ position: { x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2 }, scale: fitted, animation: false });
       if (!BIG) { capLabels(); network.redraw(); }
     }
@@ -288,7 +294,8 @@
       var size = Math.min(BIG_FONT[k], BIG_MAX_PX / s);
       if (Math.abs((capped[k] || BIG_FONT[k]) - size) > 0.25) {
         capped[k] = size;
-        change[k] = { font: { size: size } };
+        groups[k].font.size = size;  // the whole group: vis-network replaces a group's options
+        change[k] = groups[k];
         any = true;
       }
     });
@@ -301,10 +308,18 @@
     network.moveTo({ scale: next, animation: false });
     capLabels();
   }
-  // Centre a node without changing the scale.
+  // Centre a node, zoomed out (never in) until what is visible fits around it.
   function centreOn(id) {
     var pos = network.getPositions([id])[id];
-    if (pos) network.moveTo({ position: pos, animation: false });
+    if (!pos) return;
+    var r = visibleRange(network.getScale() >= READ);
+    var w = container.clientWidth / 2 - PAD, h = container.clientHeight / 2 - PAD;
+    var s = Math.min(network.getScale(),
+      w / Math.max(1, pos.x - r.left, r.right - pos.x), h / Math.max(1, pos.y - r.top, r.bottom - pos.y));
+    if (NARROW) s = Math.max(s, NODE_MIN_PX / (2 * CLAIM_SIZE));
+    fitted = noFade(s);
+    network.moveTo({ position: pos, scale: fitted, animation: false });
+    capLabels();
   }
 
   // --- DOM helpers: text only ------------------------------------------------------------

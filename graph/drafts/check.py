@@ -212,8 +212,8 @@ def choose(cands, threshold: float, cited=()) -> tuple[ClaimInfo | None, float]:
 
     Only candidates reaching ``threshold`` count. The best-ranked one wins,
     unless others are near-tied with it (BM25 score at least
-    :data:`CITED_TIE_RATIO` of its): among those, one that a ``cited`` source
-    supports or disputes wins, else the one most similar to the text.
+    :data:`CITED_TIE_RATIO` of its): among those, the ones that a ``cited``
+    source supports or disputes if any, the one most similar to the text wins.
     """
     passing = [c for c in cands if c[2] >= threshold]
     if not passing:
@@ -221,9 +221,9 @@ def choose(cands, threshold: float, cited=()) -> tuple[ClaimInfo | None, float]:
     near = [c for c in passing if c[1] >= CITED_TIE_RATIO * passing[0][1]]
     if cited:
         wanted = set(cited)
-        for c in near:
-            if wanted & {*c[0].supported_by, *c[0].disputed_by}:
-                return c[0], c[2]
+        backed = [c for c in near if wanted & {*c[0].supported_by, *c[0].disputed_by}]
+        if backed:
+            near = backed
     best = max(near, key=lambda c: c[2])  # max() keeps the first of equals: the better-ranked
     return best[0], best[2]
 

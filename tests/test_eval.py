@@ -1,0 +1,57 @@
+"""The held-out evaluation of `evg sources` (tests/data/eval, scripts/eval_search.py).
+
+The figures asserted are those of the *test* half (and the paraphrase set);
+the ranking and the threshold were tuned on the tune half only. The first
+test pins today's figures exactly, so a change to the ranking shows up as a
+changed number; the second states issue 13's targets, which the default
+ranking does not reach yet (strict xfail: it fails once they are met, so the
+mark is removed then).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("eval_search", ROOT / "scripts" / "eval_search.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("eval_search", module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def figures(eg):
+    return {name: fig for name, (fig, _) in _script().all_figures(eg).items()}
+
+
+def test_eval_files_name_real_claims_and_halves(eg):
+    script = _script()
+    slugs = {c.slug for c in eg.claims()}
+    questions = script.read_questions()
+    assert {q.half for q in questions} == {"tune", "test"}
+    assert sorted({s for q in questions for s in q.expected} - slugs) == []
+    test = [q for q in questions if q.half == "test"]
+    assert (sum(1 for q in test if q.expected), sum(1 for q in test if not q.expected)) == (78, 33)
+
+
+def test_test_half_figures(figures):
+    test = figures["test"]
+    assert (test.known, test.top1, test.top3, test.answered) == (78, 54, 63, 41)
+    assert (test.unknown, test.nothing) == (33, 29)
+    para = figures["paraphrase"]
+    assert (para.known, para.top1, para.top3) == (66, 54, 63)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13 targets not reached yet: see docs/search.md")
+def test_test_half_meets_issue_targets(figures):
+    test, para = figures["test"].rates(), figures["paraphrase"].rates()
+    assert test["top1"] >= 0.90 and test["top3"] >= 0.97
+    assert para["top1"] >= 0.90 and para["top3"] >= 0.97
+    assert test["nothing"] >= 0.90 and test["answered"] >= 0.90

@@ -1,4 +1,5 @@
-"""How well ``evg sources`` answers writers' questions, per half of the evaluation.
+"""How well ``evg sources`` answers writers' questions, and ``evg check`` reads
+their reference lists, per half of the evaluation.
 
     python scripts/eval_search.py              # figures for both halves and the paraphrases
     python scripts/eval_search.py --misses tune  # also list the tune half's misses
@@ -109,6 +110,27 @@ def all_figures(eg) -> dict[str, tuple[Figures, list[str]]]:
     return out
 
 
+def evaluate_references(eg, half: str) -> tuple[int, int, list[str]]:
+    """(right, total, misses) for the references of ``half`` in
+    ``tests/data/eval/references.tsv``: each is read as the only entry of a
+    draft's reference list and matched as ``evg check`` matches it; right means
+    the expected ``sources.bib`` key, or none for a reference not in the corpus."""
+    from graph.drafts.parse import parse_draft
+    from graph.drafts.resolve import SourceIndex
+
+    with (EVAL / "references.tsv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["half"] == half]
+    right, misses = 0, []
+    for r in rows:
+        draft = parse_draft(f"Text [1].\n\n## References\n\n1. {r['reference']}\n", "references.md")
+        key, how = SourceIndex.from_graph(eg, draft).match_reference(draft.references[0])
+        if (key or "") == r["expected_key"]:
+            right += 1
+        else:
+            misses.append(f"{r['id']} got {key} ({how}), want {r['expected_key'] or 'none'}: {r['reference']}")
+    return right, len(rows), misses
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--misses", action="append", default=[], choices=["tune", "test", "paraphrase"])
@@ -125,6 +147,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:<11} {fig.known:>5} {r['top1']:>7.1%} {r['top3']:>7.1%} {r['answered']:>9.1%}"
             f" {fig.unknown:>7} {nothing}"
         )
+    print()
+    for half in ("tune", "test"):
+        right, total, misses = evaluate_references(eg, half)
+        print(f"references, {half}: {right}/{total} resolved to the right key (or to none)")
+        if half in args.misses:
+            for line in misses:
+                print("  " + line)
     for name in args.misses:
         print(f"\nmisses in {name}:")
         for line in results[name][1]:

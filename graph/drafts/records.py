@@ -51,6 +51,10 @@ class Reference:
     doi: str | None
     years: tuple[str, ...]  #: every plausible year in it, most likely first
     first_author: str | None  #: family name of the first author, as written
+    pmid: str | None = None
+    pmcid: str | None = None  #: "PMC2792799"
+    volume: str | None = None
+    first_page: str | None = None
 
     def short(self, width: int = 60) -> str:
         return self.text if len(self.text) <= width else self.text[: width - 1].rstrip() + "…"

@@ -10,6 +10,7 @@ mark is removed then).
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import sys
 
@@ -67,3 +68,49 @@ def test_references_tune_half(eg):
     # r058 is a bare title with no author or year, beyond the matchers issue 13 asks for
     assert (right, total) == (32, 33)
     assert [m.split()[0] for m in misses] == ["r058"]
+
+
+# --- citation syntaxes: tests/data/eval/drafts/expected.tsv -----------------------------
+
+SYNTAX_DRAFTS = ("pandoc.md", "numeric.md", "superscript.md", "author-year.md", "footnotes.md", "wikilinks.md")
+
+
+def _expected_citations(name: str) -> list[tuple[int, tuple[str, ...], str]]:
+    with (ROOT / "tests" / "data" / "eval" / "drafts" / "expected.tsv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["file"] == name]
+    return [
+        (int(r["line"]), tuple(k for k in r["expected_key"].split() if k != "-"), r["expected_status"]) for r in rows
+    ]
+
+
+@pytest.mark.parametrize("name", SYNTAX_DRAFTS)
+def test_citation_syntax_drafts(eg, name):
+    from graph.drafts.check import check_draft
+    from graph.drafts.parse import read_draft
+
+    report = check_draft(eg, read_draft(ROOT / "tests" / "data" / "eval" / "drafts" / name))
+    by_line = {s.line: s for s in report.sentences}
+    got = []
+    for line, _, _ in _expected_citations(name):
+        s = by_line[line]
+        status = "unresolved" if s.unresolved and not s.cited else "resolved"
+        got.append((line, tuple(s.cited), status))
+    assert got == _expected_citations(name)
+
+
+def test_unresolved_citation_is_named_not_cites_nothing(eg, tmp_path):
+    from graph.drafts.check import check_draft
+    from graph.drafts.parse import read_draft
+
+    draft = tmp_path / "d.md"
+    draft.write_text(
+        "The IT band is anchored at the lateral femoral epicondyle by fibrous attachments.[^6]\n\n"
+        "[^6]: Exampleton Q. Kinesio taping for lateral knee pain. 2015.\n",
+        encoding="utf-8",
+    )
+    (s,) = check_draft(eg, read_draft(draft)).sentences
+    assert (s.status, s.claim.slug, s.cited) == ("unsourced", "itb-anchored-to-femur", ())
+    assert s.note == (
+        "cites [^6], which could not be resolved: footnote [^6] (Exampleton Q. Kinesio taping for lateral knee "
+        "pai…) matches no entry in sources.bib"
+    )

@@ -17,7 +17,9 @@ Statuses, from the matched claim and the sources the sentence cites:
 ``supported``  the draft cites a source that supports the claim
 ``miscited``   the draft cites sources, but none supports the claim, or one
                was reviewed as misattributed or not supported for it
-``unsourced``  the draft cites nothing (the claim's sources are suggested)
+``unsourced``  the draft cites nothing (the claim's sources are suggested), or
+               only citations that could not be resolved: the note then says
+               "cites [^6], which could not be resolved: <reason>"
 ``contested``  some source disputes the claim (both sides are listed)
 ``unmatched``  the sentence matches no known claim
 """
@@ -425,6 +427,10 @@ def _judge(line, text, cited, unresolved, claim, similarity, negative) -> Senten
         if disputers:
             return result(Status.CONTESTED, f"disputed by {', '.join(disputers)}")
         return result(Status.SUPPORTED, f"supported by the cited {', '.join(cited_good)}", ())
+    if unresolved:  # it cites something, but nothing it cites could be found
+        what = "; ".join(f"{u.marker}, which could not be resolved: {u.reason}" for u in unresolved)
+        tail = f"; disputed by {', '.join(disputers)}" if disputers else ""
+        return result(Status.CONTESTED if disputers else Status.UNSOURCED, f"cites {what}{tail}")
     if disputers:
         return result(Status.CONTESTED, f"disputed by {', '.join(disputers)}; cite the evidence on both sides")
     if good:

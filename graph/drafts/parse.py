@@ -85,14 +85,54 @@ def read_draft(path: str | Path, *, markdown: bool | None = None) -> Draft:
 
 def parse_draft(text: str, path: str = "<draft>", *, markdown: bool = True) -> Draft:
     """Split ``text`` into sentences with their citations, and parse its reference list."""
+    footnotes: list[Reference] = []
+    if markdown:
+        text, footnotes = _footnote_definitions(text)
     blocks, ref_blocks, ref_line = _blocks(text, markdown)
     sentences: list[Sentence] = []
     for number, block in enumerate(blocks):
         sentences.extend(_sentences(text, block, number))
     references = _references(text, ref_blocks)
+    defined = {f.label for f in footnotes}
+    for c in (c for s in sentences for c in s.citations if c.kind == "footnote"):
+        if c.targets[0] not in defined:
+            raise InputError(
+                path, f"footnote {c.marker} has no definition (add a line '[^{c.targets[0]}]: ...')", c.line
+            )
     return Draft(
-        path=path, sentences=tuple(sentences), references=tuple(references), reference_line=ref_line, text=text
+        path=path,
+        sentences=tuple(sentences),
+        references=tuple(references),
+        reference_line=ref_line,
+        text=text,
+        footnotes=tuple(footnotes),
     )
+
+
+_FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$")
+
+
+def _footnote_definitions(text: str) -> tuple[str, list[Reference]]:
+    """Take Markdown footnote definitions (with their indented continuation
+    lines) out of ``text``, blanking them so line numbers stay, and read each
+    as a reference labelled with the footnote's label."""
+    lines = text.split("\n")
+    notes: list[Reference] = []
+    i = 0
+    while i < len(lines):
+        m = _FOOTNOTE_DEF.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        start, body = i, [m.group(2).strip()]
+        lines[i] = ""
+        i += 1
+        while i < len(lines) and lines[i][:1] in (" ", "\t") and lines[i].strip():
+            body.append(lines[i].strip())
+            lines[i] = ""
+            i += 1
+        notes.append(parse_reference(" ".join(body), m.group(1), start + 1))
+    return "\n".join(lines), notes
 
 
 # --- references ----------------------------------------------------------------------
@@ -146,7 +186,7 @@ def parse_reference(body: str, label: str = "1", line: int = 1) -> Reference:
         text=body,
         doi=doi.group(1).rstrip(".,;)]").lower() if doi else None,
         years=_reference_years(body),
-        first_author=_reference_first_author(body),
+        first_author=_reference_first_author(re.sub(r"^\s*(?:see(?:\s+also)?|cf\.?)\s+", "", body, flags=re.I)),
         pmid=pmid.group(1) if pmid else None,
         pmcid=pmcid.group(1).upper() if pmcid else None,
         volume=volume,

@@ -165,24 +165,25 @@ class SourceIndex:
             index._fetch = None
             return index
         index = cls(fetch=fetch)
-        keys = {t for s in draft.sentences for c in s.citations if c.kind == "pandoc" for t in c.targets}
-        families = {r.first_author for r in draft.references if r.first_author}
+        keys = {t for s in draft.sentences for c in s.citations if c.kind in ("pandoc", "wiki") for t in c.targets}
+        entries = (*draft.references, *draft.footnotes)
+        families = {r.first_author for r in entries if r.first_author}
         for c in draft.citations:
             if c.kind == "author-year":
                 families.update(t.rsplit(" ", 1)[0] for t in c.targets)
-        dois = {r.doi for r in draft.references if r.doi}
+        dois = {r.doi for r in entries if r.doi}
         for key in sorted(keys):
             index.add(fetch.rows("bib-by-key", "key", key))
         for family in sorted(families):
             for spelling in dict.fromkeys((family, family[:1].swapcase() + family[1:])):
                 index.add(fetch.rows("bib-by-family", "family", spelling))
-        for ref in draft.references:
+        for ref in entries:
             if ref.pmid:
                 index.add(fetch.rows("bib-by-pmid", "pmid", ref.pmid))
             if ref.pmcid:
                 index.add(fetch.rows("bib-by-pmcid", "pmcid", ref.pmcid))
         for doi in sorted(dois):
-            for ref in draft.references:  # the DOI as written, and lower-cased
+            for ref in entries:  # the DOI as written, and lower-cased
                 m = re.search(re.escape(doi), ref.text, re.I)
                 if m:
                     for spelling in dict.fromkeys((m.group(0), doi)):
@@ -358,6 +359,7 @@ def resolve(draft: Draft, index: SourceIndex) -> Resolution:
     """
     ref_keys = tuple(index.match_reference(r)[0] for r in draft.references)
     by_label = {r.label: (r, k) for r, k in zip(draft.references, ref_keys)}
+    notes = {f.label: (f, index.match_reference(f)[0]) for f in draft.footnotes}
     cited: list[tuple[str, ...]] = []
     unresolved: list[tuple[Unresolved, ...]] = []
     counted: list[tuple[Citation, ...]] = []
@@ -368,7 +370,7 @@ def resolve(draft: Draft, index: SourceIndex) -> Resolution:
         for c in sentence.citations:
             found = False
             for target in c.targets:
-                key, reason = _resolve_one(c, target, draft, index, by_label, ref_keys)
+                key, reason = _resolve_one(c, target, draft, index, by_label, ref_keys, notes)
                 if key:
                     found = True
                     if key not in keys:
@@ -383,8 +385,15 @@ def resolve(draft: Draft, index: SourceIndex) -> Resolution:
     return Resolution(tuple(cited), tuple(unresolved), ref_keys, tuple(counted))
 
 
-def _resolve_one(c: Citation, target: str, draft: Draft, index: SourceIndex, by_label, ref_keys):
-    if c.kind == "pandoc":
+def _resolve_one(c: Citation, target: str, draft: Draft, index: SourceIndex, by_label, ref_keys, notes=None):
+    if c.kind == "footnote":
+        note, key = (notes or {}).get(target, (None, None))
+        if note is None:
+            return None, f"footnote [^{target}] has no definition"
+        if key is None:
+            return None, f"footnote [^{target}] ({note.short(50)}) matches no entry in sources.bib"
+        return key, ""
+    if c.kind in ("pandoc", "wiki"):
         key = index.key(target)
         if key:
             return key, ""

@@ -44,10 +44,10 @@ def test_eval_files_name_real_claims_and_halves(eg):
 
 def test_test_half_figures(figures):
     test = figures["test"]
-    assert (test.known, test.top1, test.top3, test.answered) == (78, 54, 63, 41)
+    assert (test.known, test.top1, test.top3, test.answered) == (78, 52, 60, 39)
     assert (test.unknown, test.nothing) == (33, 29)
     para = figures["paraphrase"]
-    assert (para.known, para.top1, para.top3) == (66, 54, 63)
+    assert (para.known, para.top1, para.top3) == (66, 55, 63)
 
 
 @pytest.mark.xfail(strict=True, reason="issue 13 targets not reached yet: see docs/search.md")
@@ -65,9 +65,11 @@ def test_references_test_half(eg):
 
 def test_references_tune_half(eg):
     right, total, misses = _script().evaluate_references(eg, "tune")
-    # r058 is a bare title with no author or year, beyond the matchers issue 13 asks for
-    assert (right, total) == (32, 33)
-    assert [m.split()[0] for m in misses] == ["r058"]
+    # r050 and r051 give PMIDs that sources.bib no longer records (only verified
+    # PMIDs are kept); r058 is a bare title with no author or year, beyond the
+    # matchers issue 13 asks for
+    assert (right, total) == (30, 33)
+    assert [m.split()[0] for m in misses] == ["r050", "r051", "r058"]
 
 
 # --- citation syntaxes: tests/data/eval/drafts/expected.tsv -----------------------------

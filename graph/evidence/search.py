@@ -325,6 +325,10 @@ class Expansion:
     phrase: str
     targets: tuple[str, ...]
 
+    def __iter__(self):
+        """The phrase, then its targets (so it reads like a group where phrases are listed)."""
+        return iter((self.phrase, *self.targets))
+
 
 @dataclass(frozen=True)
 class SearchHit:

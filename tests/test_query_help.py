@@ -1,0 +1,266 @@
+"""Help for a researcher who does not know the model yet: hints when a query
+returns nothing, `evg query --terms`, documented parameters, close command
+names, and plural forms in text output."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+import graph
+from graph.cli import main
+from graph.sparql import list_queries, run_query
+from graph.sparql.hints import empty_result_hints, query_terms
+from graph.sparql.terms import terms_in_use, vocabulary
+
+from .conftest import ROOT
+
+CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
+CITO = "http://purl.org/spar/cito/"
+EV = "https://w3id.org/evidence-graph/vocab#"
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main([*args])
+    captured = capsys.readouterr()
+    return exit_.value.code, captured.out, captured.err
+
+
+@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
+def store(request):
+    return graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store=request.param)
+
+
+# --- 1. hints on empty results ---------------------------------------------------------
+
+SUPPORTS_HINT = (
+    "evg: hint: the predicate cito:supports occurs nowhere in the graph;"
+    " did you mean: cito:givesSupportTo, cito:obtainsSupportFrom?\n"
+)
+
+
+def test_empty_select_names_the_unused_predicate_on_stderr_only(capsys):
+    code, out, err = run(capsys, "query", *CORPUS, "-e", "SELECT ?s ?claim WHERE { ?s cito:supports ?claim }")
+    assert code == 0
+    assert out == "s  claim\n-  -----\n(0 rows)\n"
+    assert err == SUPPORTS_HINT
+
+
+def test_quiet_turns_hints_off(capsys):
+    code, out, err = run(capsys, "query", *CORPUS, "-q", "-e", "SELECT ?s ?claim WHERE { ?s cito:supports ?claim }")
+    assert (code, out, err) == (0, "s  claim\n-  -----\n(0 rows)\n", "")
+
+
+def test_false_ask_names_class_and_inverse(capsys):
+    code, out, err = run(capsys, "query", *CORPUS, "-e", "ASK { ?s a ev:Paper ; cito:isCitedAsEvidenceBy ?x }")
+    assert (code, out) == (0, "false\n")
+    assert err == (
+        "evg: hint: the predicate cito:isCitedAsEvidenceBy occurs nowhere in the graph;"
+        " did you mean: cito:citesAsEvidence (its inverse: swap subject and object)?\n"
+        "evg: hint: the class ev:Paper occurs nowhere in the graph (`evg query --terms` lists the terms it uses)\n"
+    )
+
+
+def test_empty_construct_hints_and_stdout_is_the_turtle(capsys):
+    text = "CONSTRUCT { ?a ev:mine ?b } WHERE { ?a rdfs:lable ?b }"
+    code, out, err = run(capsys, "query", *CORPUS, "-e", text, "--format", "table")
+    assert code == 0
+    assert "ev:mine" not in err  # the template builds triples; only the pattern is checked
+    assert err == "evg: hint: the predicate rdfs:lable occurs nowhere in the graph; did you mean: rdfs:label, skos:altLabel?\n"
+    assert out.strip() == ""
+
+
+def test_no_hint_when_rows_come_back_or_every_term_occurs(capsys):
+    code, out, err = run(capsys, "query", *CORPUS, "-e", "SELECT ?c WHERE { ?c a ev:Claim } LIMIT 1")
+    assert (code, err) == (0, "")
+    code, out, err = run(
+        capsys, "query", *CORPUS, "-e", 'SELECT ?c WHERE { ?c a ev:Claim ; rdfs:label "no such label" }'
+    )
+    assert (code, err) == (0, "")
+    assert out.endswith("(0 rows)\n")
+
+
+def test_hints_are_the_same_on_both_stores_and_cheap(store):
+    text = "SELECT * WHERE { ?s a ev:Claims ; cito:citesAsEvidnce ?x ; bibo:DOI ?d }"
+    result = run_query(store, text)
+    hints = empty_result_hints(store, text, result)
+    assert [str(h) for h in hints] == [
+        "the predicate bibo:DOI occurs nowhere in the graph; did you mean: bibo:doi?",
+        "the predicate cito:citesAsEvidnce occurs nowhere in the graph; did you mean: cito:citesAsEvidence?",
+        "the class ev:Claims occurs nowhere in the graph; did you mean: ev:Claim?",
+    ]
+    # The check on a result with every term in use: one bounded query, a
+    # fraction of a millisecond on Oxigraph (rdflib spends tens parsing it).
+    ok = "SELECT * WHERE { ?s a ev:Claim ; ev:contradicts ?x ; rdfs:label 'none' }"
+    result = run_query(store, ok)
+    empty_result_hints(store, ok, result)
+    started = time.perf_counter()
+    assert empty_result_hints(store, ok, result) == []
+    if store.backend.name == "oxigraph":
+        assert time.perf_counter() - started < 0.01
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SELECT * { ?s cito:supports ?c }", {CITO + "supports": "predicate"}),
+        (
+            "SELECT * { ?s a ev:Claim ; rdfs:label ?l , 'x'@en . ?st ev:claim ?s ;"
+            " cito:citesAsEvidence/dcterms:title ?t . FILTER NOT EXISTS { ?s ev:contradicts claim:x }"
+            " FILTER(?l != 'a.b'^^xsd:string) }",
+            {
+                "http://purl.org/dc/terms/title": "predicate",
+                CITO + "citesAsEvidence": "predicate",
+                "http://www.w3.org/2000/01/rdf-schema#label": "predicate",
+                EV + "Claim": "class",
+                EV + "claim": "predicate",
+                EV + "contradicts": "predicate",
+            },
+        ),
+        (
+            "CONSTRUCT { ?s ev:made ?o } WHERE { ?s ^cito:givesSupportTo ?o . ?o rdf:type fabio:Book ."
+            " OPTIONAL { ?o ev:evidenceRank 5.5 } }",
+            {
+                CITO + "givesSupportTo": "predicate",
+                "http://purl.org/spar/fabio/Book": "class",
+                EV + "evidenceRank": "predicate",
+            },
+        ),
+        (
+            "SELECT ?p (COUNT(*) AS ?n) { ?s ?p ?o . ?s !(rdf:type|ev:x) ?z . [ a skos:Concept ; skos:broader* ?b ]"
+            " skos:prefLabel ?l . VALUES ?q { ev:notAPredicate } } GROUP BY ?p",
+            {
+                "http://www.w3.org/2004/02/skos/core#Concept": "class",
+                "http://www.w3.org/2004/02/skos/core#broader": "predicate",
+                "http://www.w3.org/2004/02/skos/core#prefLabel": "predicate",
+            },
+        ),
+        (
+            "PREFIX my: <http://example.org/> ASK { ?s my:p ( 1 my:q ) . { SELECT ?s { ?s my:r true } LIMIT 2 }"
+            " BIND(STR(?s) AS ?k) }",
+            {"http://example.org/p": "predicate", "http://example.org/r": "predicate"},
+        ),
+    ],
+)
+def test_query_terms_reads_predicates_and_classes(text, expected):
+    assert query_terms(text) == expected
+
+
+def _parsed_terms(text: str) -> dict[str, str]:
+    """The same terms read from rdflib's parse of the query (slow, exact)."""
+    from rdflib import RDF, URIRef
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+
+    from graph.sparql.text import _walk, check_query
+
+    def iris(p):
+        if isinstance(p, URIRef):
+            return [str(p)]
+        if isinstance(p, (SequencePath, AlternativePath)):
+            return [i for a in p.args for i in iris(a)]
+        if isinstance(p, InvPath):
+            return iris(p.arg)
+        if isinstance(p, MulPath):
+            return iris(p.path)
+        return []
+
+    out: dict[str, str] = {}
+    _, parsed = check_query(text, allow_service=True)
+    for comp in _walk(parsed.algebra):
+        if comp.name == "BGP":
+            for _, p, o in comp.get("triples", ()):
+                if p == RDF.type:
+                    if isinstance(o, URIRef):
+                        out.setdefault(str(o), "class")
+                    continue
+                for i in iris(p):
+                    if i != str(RDF.type):
+                        out.setdefault(i, "predicate")
+    return dict(sorted(out.items()))
+
+
+def test_query_terms_agrees_with_the_parser_on_every_shipped_query():
+    """rdflib's algebra leaves the groups of EXISTS untranslated, so the
+    reference misses their terms: those are the only ones it may lack."""
+    from graph.model.namespaces import PREFIXES
+    from graph.model.paths import QUERIES_DIR
+    from graph.sparql.results import compact_iri
+
+    files = sorted(QUERIES_DIR.rglob("*.rq"))
+    assert len(files) > 20
+    extras = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        mine, reference = query_terms(text), _parsed_terms(text)
+        assert set(reference.items()) <= set(mine.items()), path.name
+        for iri in set(mine) - set(reference):
+            name = compact_iri(iri, PREFIXES)
+            assert "EXISTS" in text.upper() and text.upper().index("EXISTS") < text.rindex(name), (path.name, name)
+            extras += 1
+    assert extras > 0
+
+
+# --- 2. evg query --terms ----------------------------------------------------------------
+
+
+def test_terms_lists_every_class_and_predicate_in_use_by_vocabulary(capsys):
+    code, out, err = run(capsys, "query", *CORPUS, "--terms")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:7] == [
+        "CiTO (Citation Typing Ontology)  cito: <http://purl.org/spar/cito/>",
+        "  cito:cites               predicate    9  the subject work cites the object work, for no stated reason",
+        "  cito:citesAsEvidence     predicate   19  a statement cites a source as evidence for its claim",
+        "  cito:disputes            predicate    1  a source argues against a claim",
+        "  cito:givesSupportTo      predicate   18  a source backs a claim",
+        "  cito:isDisputedBy        predicate    1  a claim is argued against by a source",
+        "  cito:obtainsSupportFrom  predicate   18  a claim is backed by a source",
+    ]
+    assert "  ev:Claim                 class       71  one proposition, worded once and neutrally" in lines
+    assert "  fabio:WebArticle         class        2  an article published on the web (the articles that make claims)" in lines
+    headers = [line.split(" (")[0].split("  ")[0] for line in lines if line and not line.startswith(" ")]
+    assert headers == [
+        "CiTO", "BIBO", "FaBiO", "Web Annotation", "PROV", "SKOS", "Dublin Core", "FOAF", "schema.org",
+        "evidence-graph", "BibTeX fields", "RDF", "RDFS", "OWL",
+    ]  # fmt: skip
+    assert len([line for line in lines if line.startswith("  ")]) == 57 + 18  # predicates + classes in use
+
+
+def test_every_term_the_corpus_uses_has_a_description(store):
+    uses = terms_in_use(store)
+    assert len(uses) == 75
+    assert [u.iri for u in uses if not u.description] == []
+
+
+def test_terms_json(capsys):
+    code, out, err = run(capsys, "query", *CORPUS, "--terms", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    cito = data["vocabularies"][0]
+    assert (cito["vocabulary"], cito["namespace"]) == ("CiTO", CITO)
+    assert cito["terms"][1] == {
+        "term": "cito:citesAsEvidence",
+        "iri": CITO + "citesAsEvidence",
+        "kind": "predicate",
+        "count": 19,
+        "description": "a statement cites a source as evidence for its claim",
+    }
+
+
+def test_terms_with_a_query_is_a_usage_error(capsys):
+    code, out, err = run(capsys, "query", *CORPUS, "--terms", "-e", "ASK {}")
+    assert code == 2
+    assert out == ""
+    assert "--terms lists the graph's terms; give no QUERY, -e or --param with it" in err
+
+
+def test_the_table_inverses_go_both_ways():
+    table = vocabulary()
+    for term in table.terms.values():
+        if term.inverse:
+            assert table.get(term.inverse) is not None, term.iri
+            assert table.get(term.inverse).inverse == term.iri, term.iri
+            assert table.get(term.inverse).kind == term.kind

@@ -11,7 +11,7 @@ import pytest
 
 import graph
 from graph.cli import main
-from graph.sparql import run_query
+from graph.sparql import list_queries, run_query
 from graph.sparql.hints import empty_result_hints, query_terms
 from graph.sparql.terms import terms_in_use, vocabulary
 
@@ -267,3 +267,40 @@ def test_the_table_inverses_go_both_ways():
             assert table.get(term.inverse) is not None, term.iri
             assert table.get(term.inverse).inverse == term.iri, term.iri
             assert table.get(term.inverse).kind == term.kind
+
+
+# --- 3. parameters named as documented -------------------------------------------------
+
+
+def test_unknown_param_of_a_named_query_lists_its_documented_parameters(capsys):
+    code, out, err = run(capsys, "query", *CORPUS, "sources-for-claim", "--param", "clam=itbs-friction-syndrome")
+    assert (code, out) == (1, "")
+    assert err == (
+        "evg: error: sources-for-claim: --param clam: the query has no parameter ?clam;"
+        " did you mean ?claim? (its parameters: ?claim)\n"
+    )
+
+
+def test_unknown_param_with_nothing_close(capsys):
+    code, out, err = run(capsys, "query", *CORPUS, "claims-by-topic", "--param", "zzz=1")
+    assert (code, out) == (1, "")
+    assert err == "evg: error: claims-by-topic: --param zzz: the query has no parameter ?zzz (its parameters: ?topic)\n"
+
+
+def test_unknown_param_of_an_expression_lists_its_variables(capsys):
+    code, out, err = run(capsys, "query", *CORPUS, "-e", "SELECT ?a WHERE { ?a ?b ?c }", "--param", "zz=1")
+    assert (code, out) == (1, "")
+    assert err == "evg: error: -e: --param zz: the query has no variable ?zz (it has ?a, ?b, ?c)\n"
+
+
+def test_unknown_param_of_a_named_query_without_parameters(capsys):
+    code, out, err = run(capsys, "query", *CORPUS, "contradicting-claims", "--param", "x=1")
+    assert (code, out) == (1, "")
+    assert err == "evg: error: contradicting-claims: --param x: the query has no parameter ?x (it takes none)\n"
+
+
+def test_documented_parameters_are_variables_of_their_query():
+    from graph.sparql.text import check_query, query_variables
+
+    for q in list_queries():
+        assert set(q.params) <= query_variables(check_query(q.text)[1]), q.name

@@ -106,7 +106,7 @@ def query(claims, sources, query, expression, fmt, params, list_, terms, quiet, 
     if expression is not None:
         if not expression.strip():
             raise click.UsageError("the -e query string is empty")
-        text, where = expression, "-e"
+        text, where, documented = expression, "-e", None
     elif query is None:
         raise click.UsageError("give a .rq file, a query name (see --list) or -e 'SPARQL'")
     elif not query.strip():
@@ -115,17 +115,18 @@ def query(claims, sources, query, expression, fmt, params, list_, terms, quiet, 
         from graph.model.paths import read_text
 
         text, where = read_text(query), query
+        documented = None
     else:
         from graph.sparql import named_query
 
         named = named_query(query)
-        text, where = named.text, named.name
+        text, where, documented = named.text, named.name, named.params
     bound = _params(params)
 
     from graph.sparql import format_result, run_query
 
     eg = _graph(claims, sources, endpoint)
-    result = run_query(eg, text, bound, allow_service=allow_service, where=where)
+    result = run_query(eg, text, bound, allow_service=allow_service, where=where, documented=documented)
     write_output(format_result(result, fmt), output)
     if not quiet:
         from graph.sparql.hints import empty_result_hints

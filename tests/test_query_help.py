@@ -304,3 +304,31 @@ def test_documented_parameters_are_variables_of_their_query():
 
     for q in list_queries():
         assert set(q.params) <= query_variables(check_query(q.text)[1]), q.name
+
+
+# --- 4. commands -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("sorces", "no such command 'sorces'; did you mean: sources?"),
+        ("claim", "no such command 'claim'; did you mean: claims?"),
+        ("exp", "no such command 'exp'; did you mean: export?"),
+        (
+            "xyz",
+            "no such command 'xyz'; the commands are: check, claims, export, extract, fmt, html, impact, publish,"
+            " query, report, serve, sources, stats, validate",
+        ),
+    ],
+)
+def test_unknown_command_suggests_the_closest_in_one_line(capsys, name, message):
+    code, out, err = run(capsys, name, "--help")
+    assert (code, out, err) == (2, "", f"evg: error: {message}\n")
+
+
+def test_depth_without_focus_is_a_usage_error(capsys, tmp_path):
+    code, out, err = run(capsys, "html", *CORPUS, "--depth", "2", "-o", str(tmp_path / "g.html"))
+    assert (code, out) == (2, "")
+    assert err == "evg: error: --depth needs --focus: it counts links from the focused node\n"
+    assert not (tmp_path / "g.html").exists()

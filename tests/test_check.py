@@ -201,7 +201,7 @@ def test_styles_differ():
 def test_strict_fails_on_miscited_or_unsourced():
     result = run("check", str(DRAFTS / "labelled-draft.md"), "--strict", *CORPUS)
     assert result.exit_code == 1
-    assert "8 sentence(s) miscited or unsourced (--strict)" in result.stderr
+    assert "8 sentences miscited or unsourced (--strict)" in result.stderr
 
 
 def test_strict_passes_a_clean_draft(tmp_path):

@@ -86,7 +86,7 @@ def test_turtle_reads_back_and_validates_with_verbatim_quotes(eg, articles_dir, 
         catch_exceptions=False,
     )
     assert result.exit_code == 0
-    assert "9 statement(s) from 9 reference(s): 9 matched to known claims, 0 new; 0 unresolved" in result.stderr
+    assert "9 statements from 9 references: 9 matched to known claims, 0 new; 0 unresolved citations" in result.stderr
     ttl = out.read_text()
     statements = statements_of(ttl)
     assert len(statements) == 9

@@ -397,7 +397,7 @@ def test_evg_html_writes_the_page_and_prints_its_path(tmp_path):
     result = CliRunner().invoke(cli, ["html", *XSS_ARGS, "-o", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{out}\n"
-    assert result.stderr == "3 claims, 2 sources, 1 articles, 2 topics; 10 links (whole graph)\n"
+    assert result.stderr == "3 claims, 2 sources, 1 article, 2 topics; 10 links (whole graph)\n"
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
@@ -414,7 +414,7 @@ def test_evg_html_selection_summary(tmp_path):
     args = ["html", *XSS_ARGS, "-o", str(out), "--focus", "evil2020", "--depth", "2"]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert result.stderr == "2 claims, 1 sources, 1 articles, 2 topics; 7 links (2 hops around source:evil2020)\n"
+    assert result.stderr == "2 claims, 1 source, 1 article, 2 topics; 7 links (2 hops around source:evil2020)\n"
 
 
 @pytest.mark.parametrize(
@@ -440,7 +440,7 @@ def test_evg_html_errors_are_one_line_and_write_nothing(tmp_path, capsys, monkey
 
 def test_write_html_result(xss, tmp_path):
     result = write_html(xss, tmp_path / "x.html", topic="fat-pad")
-    assert result.summary() == "3 claims, 2 sources, 1 articles, 2 topics; 10 links (topic fat-pad)"
+    assert result.summary() == "3 claims, 2 sources, 1 article, 2 topics; 10 links (topic fat-pad)"
     assert result.bytes == (tmp_path / "x.html").stat().st_size
 
 

@@ -332,3 +332,117 @@ def test_depth_without_focus_is_a_usage_error(capsys, tmp_path):
     assert (code, out) == (2, "")
     assert err == "evg: error: --depth needs --focus: it counts links from the focused node\n"
     assert not (tmp_path / "g.html").exists()
+
+
+# --- 5. words: 0, 1 and 2 of each counted thing -------------------------------------------
+
+#: Every noun a text renderer counts.
+COUNTED = {
+    "claim": "claims",
+    "source": "sources",
+    "article": "articles",
+    "topic": "topics",
+    "link": "links",
+    "row": "rows",
+    "sentence": "sentences",
+    "statement": "statements",
+    "reference": "references",
+    "entry": "entries",
+    "problem": "problems",
+    "triple": "triples",
+    "unresolved citation": "unresolved citations",
+}
+
+
+@pytest.mark.parametrize(("word", "many"), COUNTED.items())
+def test_plural_of_every_counted_noun(word, many):
+    from graph.model.words import plural
+
+    assert [plural(n, word) for n in (0, 1, 2)] == [f"0 {many}", f"1 {word}", f"2 {many}"]
+
+
+def test_table_row_count():
+    from graph.sparql import QueryResult, to_table
+
+    rows = [tuple(), ((None,),), ((None,), (None,))]
+    assert [to_table(QueryResult("SELECT", ("x",), r)).splitlines()[-1] for r in rows] == [
+        "(0 rows)",
+        "(1 row)",
+        "(2 rows)",
+    ]
+
+
+def test_html_summary_counts():
+    from pathlib import Path
+
+    from graph.render.html import HtmlResult
+
+    def summary(n):
+        counts = {"claim": n, "source": n, "article": n, "topic": n, "edges": n}
+        return HtmlResult(Path("g.html"), counts, "whole graph", 0).summary()
+
+    assert [summary(n) for n in (0, 1, 2)] == [
+        "0 claims, 0 sources, 0 articles, 0 topics; 0 links (whole graph)",
+        "1 claim, 1 source, 1 article, 1 topic; 1 link (whole graph)",
+        "2 claims, 2 sources, 2 articles, 2 topics; 2 links (whole graph)",
+    ]
+
+
+def test_claims_of_a_source_counts(store):
+    import dataclasses
+
+    from graph.render.report import source_markdown
+
+    full = store.evidence.source_claims("fairclough2007")
+    assert len(full.supports) >= 2
+    lines = []
+    for n in (0, 1, 2):
+        result = dataclasses.replace(full, supports=full.supports[:n], disputes=full.supports[:n])
+        lines.append(source_markdown(result).splitlines()[4].split("; ")[-1])
+    assert lines == [
+        "supports 0 claims, disputes 0 claims.",
+        "supports 1 claim, disputes 1 claim.",
+        "supports 2 claims, disputes 2 claims.",
+    ]
+
+
+def test_impact_counts():
+    from types import SimpleNamespace
+
+    from graph.cli.query import render_impact
+
+    def first(n):
+        r = SimpleNamespace(source="x", supports=[None] * n, lose_all_support=[], left_with_one_source=[])
+        r.disputes = r.refuted = []
+        return render_impact(r).splitlines()[0]
+
+    assert [first(n) for n in (0, 1, 2)] == [
+        "If x were retracted (0 claims it supports):",
+        "If x were retracted (1 claim it supports):",
+        "If x were retracted (2 claims it supports):",
+    ]
+
+
+def test_draft_check_summary_counts():
+    from types import SimpleNamespace
+
+    from graph.drafts.check import CheckReport, _summary_line
+
+    def line(n):
+        sentences = tuple(SimpleNamespace(status="supported") for _ in range(n))
+        return _summary_line(CheckReport("d.md", "vancouver", sentences, (), (None,) * n))
+
+    assert [line(n) for n in (0, 1, 2)] == [
+        "0 sentences",
+        "1 sentence: 1 supported; 1 unresolved citation",
+        "2 sentences: 2 supported; 2 unresolved citations",
+    ]
+
+
+def test_validate_counts_in_words(capsys, tmp_path):
+    from .conftest import DATA
+
+    code, out, err = run(capsys, "validate", "--no-shacl", "--claims", str(DATA / "mini" / "claims.ttl"),
+                         "--sources", str(DATA / "mini" / "sources.bib"))  # fmt: skip
+    assert (code, out) == (0, "")
+    assert err == "ok: 2 claims, 2 statements, 2 sources\n"

@@ -250,9 +250,9 @@ def impact(claims, sources, source_key, fmt):
 
 def render_impact(r) -> str:
     """The text form of :class:`graph.evidence.network.Impact`."""
-    lines = [
-        f"If {r.source} were retracted ({len(r.supports)} claim{'s' if len(r.supports) != 1 else ''} it supports):"
-    ]
+    from graph.model.words import plural
+
+    lines = [f"If {r.source} were retracted ({plural(len(r.supports), 'claim')} it supports):"]
 
     def section(title, rows):
         lines.extend(["", f"{title} ({len(rows)})"])

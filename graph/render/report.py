@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from graph.evidence.index import Answer, ClaimDetail, Match, SourceClaims, SourceRef
 from graph.model.namespaces import EV
 from graph.model.rules import counts_as_support
+from graph.model.words import plural
 
 __all__ = [
     "FORMATS",
@@ -112,7 +113,7 @@ def render_md(rows: list[ReportRow]) -> str:
     lines = [
         "# Evidence table",
         "",
-        f"{len(rows)} claims, weakest-supported first.",
+        f"{plural(len(rows), 'claim')}, weakest-supported first.",
         "",
         "| # | " + " | ".join(COLUMNS) + " |",
         "|---|" + "---|" * len(COLUMNS),
@@ -180,7 +181,7 @@ def render_html(rows: list[ReportRow]) -> str:
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         "<title>Evidence table</title>\n"
         f"<style>{_CSS}{status_css()}</style>\n</head>\n<body>\n<h1>Evidence table</h1>\n"
-        f"<p>{len(rows)} claims, weakest-supported first.</p>\n"
+        f"<p>{plural(len(rows), 'claim')}, weakest-supported first.</p>\n"
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
         + "\n".join(body)
         + "\n</tbody>\n</table>\n</body>\n</html>\n"
@@ -285,7 +286,10 @@ def source_markdown(result: SourceClaims) -> str:
     """The Markdown of ``evg claims``."""
     src = result.source
     out = [f"# Claims of {src.label or src.key} (`{src.key}`)", "", src.citation, ""]
-    out.append(f"{_source_facts(src)}; supports {len(result.supports)} claim(s), disputes {len(result.disputes)}.")
+    out.append(
+        f"{_source_facts(src)}; supports {plural(len(result.supports), 'claim')},"
+        f" disputes {plural(len(result.disputes), 'claim')}."
+    )
     out.append("")
     for title, claims in (("Supports", result.supports), ("Disputes", result.disputes)):
         out += [f"# {title}", ""]
@@ -377,6 +381,6 @@ def print_source(result: SourceClaims) -> None:
     console.print(Text(_source_facts(src), style="cyan"))
     for title, claims in (("supports", result.supports), ("disputes", result.disputes)):
         console.print()
-        console.print(Text(f"{title} {len(claims)} claim(s)", style="bold underline"))
+        console.print(Text(f"{title} {plural(len(claims), 'claim')}", style="bold underline"))
         for n, claim in enumerate(claims, 1):
             console.print(_claim_table(claim, f"{n}. {claim.text}"))

@@ -429,8 +429,7 @@ def test_rows_sorted_in_python_match_oxigraphs_order_by(order):
     # ties, DESC, numbers of three types, IRIs before literals, unbound first, non-ASCII
     import pyoxigraph as ox
 
-    from graph.store.oxigraph import sort_rows, split_order
-    from graph.store.oxigraph import to_rdflib
+    from graph.store.oxigraph import sort_rows, split_order, to_rdflib
 
     store = ox.Store()
     store.load(_ORDER_DATA.encode(), format=ox.RdfFormat.TURTLE)
@@ -460,8 +459,7 @@ def test_rows_sorted_in_python_match_oxigraphs_order_by(order):
 def test_rows_python_cannot_order_for_certain_are_left_to_the_engine(data, order):
     import pyoxigraph as ox
 
-    from graph.store.oxigraph import sort_rows
-    from graph.store.oxigraph import to_rdflib
+    from graph.store.oxigraph import sort_rows, to_rdflib
 
     store = ox.Store()
     store.load(data.encode(), format=ox.RdfFormat.TURTLE)

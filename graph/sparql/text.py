@@ -20,6 +20,7 @@ __all__ = [
     "query_form",
     "query_variables",
     "significant_tokens",
+    "value_text",
 ]
 
 #: The query forms that run; everything else (updates) is refused.
@@ -172,8 +173,10 @@ def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None
     if not bindings:
         return text
 
+    terms = {name: value_text(term, name) for name, term in bindings.items()}
+
     def clause(names):
-        row = " ".join(turtle_term(bindings[n]) for n in names)
+        row = " ".join(terms[n] for n in names)
         return "VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
 
     tokens = significant_tokens(text)
@@ -210,6 +213,30 @@ def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None
     for position, values in sorted(inserts, reverse=True):
         text = f"{text[:position]} {values} {text[position:]}"
     return text
+
+
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+_LANG_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def value_text(term: Node, name: str = "value") -> str:
+    """``term`` as SPARQL text for a VALUES row, written by
+    :func:`~graph.sparql.results.turtle_term` (literals escaped), after
+    checking what it cannot escape: an IRI (or datatype) holding a blank or
+    one of ``<>"{}|^`\\``, a malformed language tag, a blank node (VALUES
+    cannot hold one). Raises :class:`QueryError` naming ``--param name``."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, BNode) or not isinstance(term, (URIRef, Literal)):
+        raise QueryError(f"--param {name}: a {type(term).__name__} cannot be bound (use an IRI or a literal)")
+    iris = [str(term)] if isinstance(term, URIRef) else [str(term.datatype)] if term.datatype else []
+    for iri in iris:
+        bad = _BAD_IRI.search(iri)
+        if bad:
+            raise QueryError(f"--param {name}: {bad.group()!r} is not allowed in an IRI")
+    if isinstance(term, Literal) and term.language and not _LANG_TAG.fullmatch(term.language):
+        raise QueryError(f"--param {name}: {term.language!r} is not a language tag")
+    return turtle_term(term)
 
 
 def _group_end(tokens, i: int) -> int:

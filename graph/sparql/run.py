@@ -11,7 +11,7 @@ from rdflib.term import Node
 from graph.model.errors import NotFoundError, QueryError
 from graph.model.namespaces import ARTICLE, CLAIM, CONCEPT, PREFIXES, REVIEW, SOURCE, STATEMENT, XSD
 from graph.sparql.results import QueryResult
-from graph.sparql.text import bind_values
+from graph.sparql.text import bind_values, deep_recursion
 
 __all__ = ["SLUG_NAMESPACES", "check_iri", "parse_param", "parse_term", "run_query"]
 
@@ -239,7 +239,8 @@ def run_query(
         bindings[name] = parse_param(name, value, eg)
     bound = bind_values(text, bindings, form=form) if bindings else text
     try:
-        return backend.execute(bound, form, where=where, given=text, allow_service=allow_service)
+        with deep_recursion():
+            return backend.execute(bound, form, where=where, given=text, allow_service=allow_service)
     except QueryError:
         raise
     except Exception as exc:

@@ -3,7 +3,9 @@ parameters as RDF terms, and :func:`bind_values`, which binds them."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 
 from rdflib.term import Node
 
@@ -12,11 +14,16 @@ from graph.model.namespaces import PREFIXES
 from graph.sparql.results import turtle_term
 
 __all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_QUERY_DEPTH",
+    "MAX_TRIPLE_PATTERNS",
     "READ_FORMS",
     "TOKEN",
     "UPDATE_WORDS",
     "bind_values",
+    "check_limits",
     "check_query",
+    "deep_recursion",
     "query_form",
     "query_variables",
     "significant_tokens",
@@ -79,6 +86,67 @@ def _walk(node):
             stack.extend(item)
 
 
+#: The largest query text accepted, in characters.
+MAX_QUERY_CHARS = 200_000
+#: The deepest nesting of ``{}``, ``()`` and ``[]`` accepted (a run of unary
+#: ``!``, ``+`` or ``-`` counts one level per operator): parsers recurse on
+#: each level, and Oxigraph's overflows its stack a few thousand levels down.
+MAX_QUERY_DEPTH = 100
+#: The most triple patterns accepted, counted from the text as the ``.``,
+#: ``;`` and ``,`` separators plus one per group (an upper bound).
+MAX_TRIPLE_PATTERNS = 5_000
+
+_OPENERS, _CLOSERS = "{([", "})]"
+
+
+def check_limits(text: str, *, where: str = "query") -> None:
+    """Refuse a query longer, deeper or with more triple patterns than
+    :data:`MAX_QUERY_CHARS`, :data:`MAX_QUERY_DEPTH` and
+    :data:`MAX_TRIPLE_PATTERNS` allow, before any parser sees it
+    (:class:`QueryError`, one line, with the line of the excess)."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"{where}: the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    depth = run = patterns = 0
+    previous = ""
+    for m in TOKEN.finditer(text):
+        kind, token = m.lastgroup, m.group()
+        if kind == "comment" or token.isspace():
+            continue
+        if kind == "open" or token in "([":
+            depth += 1
+            patterns += kind == "open"
+        elif kind == "close" or token in ")]":
+            depth -= 1
+        if token in ("!", "-", "+") and kind == "other":
+            run += 1
+        elif not token.isspace():
+            run = 0
+        if depth + run > MAX_QUERY_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            raise QueryError(
+                f"{where}:{line}: the query nests deeper than {MAX_QUERY_DEPTH} levels (groups, brackets or operators)"
+            )
+        if token in ";," or (token == "." and not (previous.isdigit() and text[m.end() : m.end() + 1].isdigit())):
+            patterns += 1
+            if patterns > MAX_TRIPLE_PATTERNS:
+                line = text.count("\n", 0, m.start()) + 1
+                raise QueryError(f"{where}:{line}: the query has more than {MAX_TRIPLE_PATTERNS:,} triple patterns")
+        previous = token[-1:]
+
+
+@contextlib.contextmanager
+def deep_recursion():
+    """Room for rdflib to parse and evaluate a query :data:`MAX_QUERY_DEPTH`
+    levels deep: its parser (pyparsing) and evaluator recurse some 30 Python
+    frames a level, beyond Python's default limit of 1,000."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 40 * MAX_QUERY_DEPTH + 2_000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def check_query(text: str, *, allow_service: bool = False, where: str = "query"):
     """Parse ``text`` and return ``(form, parsed)``, where ``form`` is one of
     :data:`READ_FORMS`. Raises :class:`QueryError` for an empty query, a syntax
@@ -89,8 +157,10 @@ def check_query(text: str, *, allow_service: bool = False, where: str = "query")
 
     if not text.strip():
         raise QueryError(f"{where}: the query is empty")
+    check_limits(text, where=where)
     try:
-        parsed = prepareQuery(text, initNs=PREFIXES)
+        with deep_recursion():
+            parsed = prepareQuery(text, initNs=PREFIXES)
     except ParseException as exc:
         try:
             update = parseUpdate(text)

@@ -68,6 +68,9 @@ def _load_turtle(store: ox.Store, path: Path, bulk: bool) -> None:
     # a big file is checked by Oxigraph's parser, and by read_text if that fails.
     if big and not _clean_utf8(path):
         read_text(path)  # raises the loader's message for this file
+    if big:
+        with open(path, "rb") as fh:
+            big = fh.read(3) != b"\xef\xbb\xbf"  # Oxigraph refuses a byte-order mark: read_text drops it
     source = {"path": str(path)} if big else {"input": read_text(path).encode("utf-8")}
     try:
         if bulk:
@@ -75,15 +78,9 @@ def _load_turtle(store: ox.Store, path: Path, bulk: bool) -> None:
         else:
             store.load(format=ox.RdfFormat.TURTLE, base_iri=base, **source)
     except SyntaxError as exc:
-        # Report it in the rdflib loader's words, so messages do not depend on the store.
-        from rdflib import Graph
+        from graph.ingest.turtle import turtle_syntax_error
 
-        from graph.ingest.turtle import parse_turtle
-
-        parse_turtle(Graph(), path)
-        message = str(exc.args[0]) if exc.args else str(exc)  # rdflib accepted what Oxigraph refuses
-        message = message.split(": ", 1)[-1] if message.startswith("Parser error") else message
-        raise InputError(path, f"Turtle syntax error: {message}", exc.lineno) from None
+        raise turtle_syntax_error(path, exc) from None
 
 
 #: BibTeX files larger than this are converted in a separate process while

@@ -90,7 +90,7 @@ def read_text(path: str | os.PathLike, *, allow_empty: bool = False) -> str:
         text = text[1:]
     if "\x00" in text:
         raise InputError(p, "looks like a binary file (NUL byte)", text.count("\n", 0, text.index("\x00")) + 1)
-    if not allow_empty and not text.strip():
+    if not allow_empty and not text.strip(" \t\r\n\f\v"):  # str.strip() also drops \x1c-\x1f and more
         raise InputError(p, "file is empty")
     return text
 

@@ -34,6 +34,7 @@ __all__ = [
     "claim_markdown",
     "evidence_table",
     "matches_markdown",
+    "md_text",
     "print_claims",
     "print_source",
     "render_report",
@@ -105,9 +106,26 @@ def _cells(row: ReportRow) -> list[str]:
     ]
 
 
+_MD_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def md_text(text: str) -> str:
+    """Data text for Markdown: ``&``, ``<`` and ``>`` as entities, so that a
+    renderer that allows HTML shows ``<img onerror=...>`` as text instead
+    of running it (CommonMark turns the entities back into the characters)."""
+    return "".join(_MD_HTML.get(c, c) for c in str(text))
+
+
+def _md_url(url: str) -> str:
+    # A link target from data: characters that could end it or start HTML are percent-encoded.
+    from urllib.parse import quote
+
+    return quote(url, safe="/:;=?@&#%+,~!$*'-._")
+
+
 def render_md(rows: list[ReportRow]) -> str:
     def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+        return md_text(text).replace("|", "\\|").replace("\n", " ")
 
     lines = [
         "# Evidence table",
@@ -211,11 +229,11 @@ def _md_sources(title: str, refs: tuple[SourceRef, ...], empty: str) -> list[str
     if not refs:
         return [*lines, f"- {empty}", ""]
     for s in refs:
-        doi = f"[doi:{s.doi}](https://doi.org/{s.doi})" if s.doi else "no DOI"
-        lines.append(f"- {s.citation} {doi} · {s.study_design or 'study design not recorded'}")
+        doi = f"[doi:{md_text(s.doi)}](https://doi.org/{_md_url(s.doi)})" if s.doi else "no DOI"
+        lines.append(f"- {md_text(s.citation)} {doi} · {md_text(s.study_design or 'study design not recorded')}")
         verdict = _verdict_line(s)
         if verdict:
-            lines.append(f"  - Review: {verdict}")
+            lines.append(f"  - Review: {md_text(verdict)}")
     return [*lines, ""]
 
 
@@ -225,8 +243,8 @@ def claim_markdown(claim: ClaimDetail, heading: str, score: float | None = None)
     if score is not None:
         meta.insert(1, f"score {score:.2f}")
     if claim.topics:
-        meta.append("topics: " + ", ".join(claim.topics))
-    lines = [f"## {heading}", "", " · ".join(meta), ""]
+        meta.append("topics: " + md_text(", ".join(claim.topics)))
+    lines = [f"## {md_text(heading)}", "", " · ".join(meta), ""]
     lines += _md_sources("Supported by", claim.supported_by, "no source supports this claim")
     lines += _md_sources("Disputed by", claim.disputed_by, "no source disputes it")
     lines += ["**Stated in**", ""]
@@ -234,13 +252,13 @@ def claim_markdown(claim: ClaimDetail, heading: str, score: float | None = None)
         lines.append("- no article states it")
     for st in claim.stated_in:
         cites = f"; cites {', '.join(st.cited)}" if st.cited else "; cites nothing"
-        lines.append(f"- *{st.title}* ({st.stance}{cites}): “{st.quote}”")
+        lines.append(f"- *{md_text(st.title)}* ({md_text(st.stance + cites)}): “{md_text(st.quote)}”")
     return "\n".join(lines) + "\n"
 
 
 def matches_markdown(query: str, matches: list[Match]) -> str:
     """The Markdown of ``evg sources``."""
-    out = [f"# Sources for: {query}", ""]
+    out = [f"# Sources for: {md_text(query)}", ""]
     if not matches:
         out.append("No claim matches.\n")
     for n, m in enumerate(matches, 1):
@@ -251,8 +269,9 @@ def matches_markdown(query: str, matches: list[Match]) -> str:
 def source_markdown(result: SourceClaims) -> str:
     """The Markdown of ``evg claims``."""
     src = result.source
-    out = [f"# Claims of {src.label or src.key} (`{src.key}`)", "", src.citation, ""]
-    out.append(f"{_source_facts(src)}; supports {len(result.supports)} claim(s), disputes {len(result.disputes)}.")
+    out = [f"# Claims of {md_text(src.label or src.key)} (`{src.key}`)", "", md_text(src.citation), ""]
+    counts = f"supports {len(result.supports)} claim(s), disputes {len(result.disputes)}"
+    out.append(f"{md_text(_source_facts(src))}; {counts}.")
     out.append("")
     for title, claims in (("Supports", result.supports), ("Disputes", result.disputes)):
         out += [f"# {title}", ""]

@@ -629,4 +629,4 @@ def test_cli_errors_are_one_line(tmp_path, capsys, monkeypatch, args, code, mess
 def test_cli_empty_query_is_a_usage_error(capsys, args):
     code, out, err = _run(capsys, "query", *CORPUS, *args)
     assert (code, out) == (2, "")
-    assert "Usage: evg query" in err
+    assert err.startswith("evg: error: ") and err.endswith(" (see `evg query --help`)\n") and err.count("\n") == 1

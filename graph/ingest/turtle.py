@@ -19,7 +19,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from graph.model.errors import InputError, Problem
 from graph.model.namespaces import CITO, EV, RDF, SCHEMA, SOURCE, bind_prefixes, local_name
-from graph.model.paths import VOCAB_TTL, default_claims, default_sources, expand_claims, read_text
+from graph.model.paths import VOCAB_TTL, check_file, default_claims, default_sources, expand_claims, read_text
 
 __all__ = [
     "build_graph",
@@ -58,9 +58,7 @@ def resolve_inputs(
         claim_paths = expand_claims(list(claims))
         if not claim_paths:
             claim_paths = default_claims()
-    source_path = Path(sources) if sources is not None else default_sources()
-    if not source_path.exists():
-        raise InputError(source_path, "no such file")
+    source_path = check_file(Path(sources) if sources is not None else default_sources())
     return claim_paths, source_path
 
 

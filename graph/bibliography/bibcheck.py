@@ -217,8 +217,8 @@ class _Scanner:
                 depth -= 1
             elif c == '"' and depth == 0:
                 return i + 1
-            elif c == "\n" and _NEXT_ENTRY.match(text[i + 1 : i + 200]):
-                break
+            elif c == "\n" and (_NEXT_ENTRY.match(text[i + 1 : i + 200]) or _NEXT_FIELD.match(text[i + 1 : i + 200])):
+                break  # the next field or entry starts inside the quotes
             i += 1
         self.fail(start, f"'\"' is never closed in {what}")
 

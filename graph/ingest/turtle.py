@@ -62,7 +62,10 @@ def resolve_inputs(
     return claim_paths, source_path
 
 
-_OX_LOCATION = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+)?:?\s*")
+_OX_LOCATION = re.compile(
+    r"^Parser error (?:at line \d+ (?:between columns \d+ and \d+|column \d+)?"
+    r"|between line \d+ column \d+ and line \d+ column \d+)?:?\s*"
+)
 _OX_TRAILER = re.compile(r"\s*\([^()]*, line \d+\)$")
 
 

@@ -104,6 +104,8 @@ def check_limits(text: str, *, where: str = "query") -> None:
     :data:`MAX_QUERY_CHARS`, :data:`MAX_QUERY_DEPTH` and
     :data:`MAX_TRIPLE_PATTERNS` allow, before any parser sees it
     (:class:`QueryError`, one line, with the line of the excess)."""
+    if not any(m.lastgroup != "comment" and not m.group().isspace() for m in TOKEN.finditer(text)):
+        raise QueryError(f"{where}: the query is empty")  # blanks and comments only
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"{where}: the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
     depth = run = patterns = 0
@@ -155,9 +157,7 @@ def check_query(text: str, *, allow_service: bool = False, where: str = "query")
     from rdflib.plugins.sparql import prepareQuery
     from rdflib.plugins.sparql.parser import parseUpdate
 
-    if not text.strip():
-        raise QueryError(f"{where}: the query is empty")
-    check_limits(text, where=where)
+    check_limits(text, where=where)  # an empty query (blanks and comments only) too
     try:
         with deep_recursion():
             parsed = prepareQuery(text, initNs=PREFIXES)

@@ -170,6 +170,44 @@ def _derive_child(claim_paths: list[str], out: str) -> bool:
     return True
 
 
+def _die_with_parent(parent: int) -> None:
+    """In the forked helper: exit when the parent dies, whatever killed it
+    (Linux: PR_SET_PDEATHSIG; elsewhere a thread that watches the parent)."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL) == 0:  # 1 = PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # it died before the call
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+    import threading
+    import time
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def helper_tmp_dir() -> Path:
+    """Where the helper writes its files: ``<cache>/tmp/``, whose files of
+    processes that are gone are removed by the next run (a killed run cannot
+    remove its own)."""
+    from graph.ingest.cache import cache_root, remove_stale
+
+    folder = cache_root() / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    remove_stale(folder)
+    return folder
+
+
 class _BibInBackground:
     """``bib_to_turtle(path)``, in a forked process when that pays off; the
     same process then derives the CiTO links from the claims files (see
@@ -191,12 +229,15 @@ class _BibInBackground:
                 context = multiprocessing.get_context("fork")
             except ValueError:  # no fork on this platform: do it inline
                 return
-            fd, self.tmp = tempfile.mkstemp(prefix="evg-bib-", suffix=".ttl")
+            folder = helper_tmp_dir()
+            fd, self.tmp = tempfile.mkstemp(prefix=f"evg-bib-{os.getpid()}-", suffix=".ttl", dir=folder)
             os.close(fd)
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+            )
             self.future = self.pool.submit(_bib_child, str(self.path), self.tmp)
             if claim_paths:
-                fd, self.derive_tmp = tempfile.mkstemp(prefix="evg-derived-", suffix=".nt")
+                fd, self.derive_tmp = tempfile.mkstemp(prefix=f"evg-derived-{os.getpid()}-", suffix=".nt", dir=folder)
                 os.close(fd)
                 self.derive_future = self.pool.submit(_derive_child, [str(p) for p in claim_paths], self.derive_tmp)
 

@@ -78,3 +78,63 @@ def test_bad_input(tmp_path, capsys, monkeypatch, store, case, args, code, file,
         where = f"{path}:{line}" if line else f"{path}:"
         assert f"evg: error: {where}" in reported or reported.startswith(where), reported
     assert fragment in reported, reported
+
+
+def _unprivileged(cmd: list[str]) -> list[str]:
+    """``cmd`` run without the power to read any file (root drops
+    CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH through setpriv)."""
+    if os.geteuid() != 0:
+        return cmd
+    import shutil
+
+    from .conftest import require_or_skip
+
+    setpriv = shutil.which("setpriv")
+    require_or_skip(setpriv is not None, "setpriv (util-linux) is needed to drop root's file access")
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}", *cmd]
+
+
+@pytest.mark.parametrize("option", ["--claims", "--sources"])
+def test_permission_denied_is_one_line(tmp_path, option):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    locked = tmp_path / ("locked.ttl" if option == "--claims" else "locked.bib")
+    locked.write_text("x", encoding="utf-8")
+    locked.chmod(0)
+    other = ["--sources", str(MINI / "sources.bib")] if option == "--claims" else ["--claims", str(MINI / "claims.ttl")]
+    cmd = _unprivileged([sys.executable, "-m", "graph", "stats", "--store", "rdflib", option, str(locked), *other])
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    message = f"Invalid value for '{option}': Path '{locked}' is not readable. (see `evg stats --help`)"
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", f"evg: error: {message}\n")
+
+
+def test_sigterm_ends_with_one_line(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import ROOT
+
+    draft = tmp_path / "draft.md"
+    draft.write_text(((DATA / "drafts" / "labelled-draft.md").read_text(encoding="utf-8") + "\n\n") * 300)
+    env = {**os.environ, "EVG_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "graph", "check", str(draft), "--format", "json"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    assert proc.poll() is None, "finished before the signal"
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert err.splitlines()[-1] == "evg: error: stopped by SIGTERM"
+    assert "Traceback" not in err

@@ -22,6 +22,23 @@ def _run(capsys, *args):
     return info.value.code, out, err
 
 
+def _statement_ends() -> list[int]:
+    """Lines (from 1) that end a statement, each followed by a blank line."""
+    return [
+        i + 1
+        for i, text in enumerate(LINES[:-1])
+        if text.rstrip().endswith(" .") and not text.startswith("@") and not LINES[i + 1].strip()
+    ]
+
+
+def _next_statement(line: int) -> int:
+    """The first line after ``line`` that holds something other than blanks or a comment."""
+    for i in range(line, len(LINES)):
+        if LINES[i].strip() and not LINES[i].lstrip().startswith("#"):
+            return i + 1
+    raise AssertionError(f"no statement after line {line}")
+
+
 def _without_dot(line: int) -> str:
     lines = list(LINES)
     assert lines[line - 1].rstrip().endswith(".")
@@ -35,17 +52,21 @@ def _inserted(line: int, text: str) -> str:
     return "\n".join(lines)
 
 
+ENDS = _statement_ends()
+# Four statements spread over the file (the report's cases were near lines 20, 255, 345 and 904).
+DOTS = [ENDS[0], ENDS[len(ENDS) // 5], ENDS[len(ENDS) // 4], ENDS[(2 * len(ENDS)) // 3]]
+# Where a statement starts, near the middle and near the top of the file.
+MIDDLE = _next_statement(ENDS[len(ENDS) // 2])
+TOP = _next_statement(ENDS[2])
+
 DOT = "Turtle syntax error: A dot is expected at the end of statements"
 # name -> (file bytes, expected "line:column: message")
 TURTLE = {
     # the final dot removed: Oxigraph stops at the next statement's subject
-    "dot-255": (_without_dot(255).encode(), f"257:1: {DOT}"),
-    "dot-345": (_without_dot(345).encode(), f"347:1: {DOT}"),
-    "dot-904": (_without_dot(904).encode(), f"906:1: {DOT}"),
-    "dot-20": (_without_dot(20).encode(), f"22:1: {DOT}"),
-    "not-turtle-724": (
-        _inserted(724, "this is ( not turtle ."),
-        "724:1: Turtle syntax error: this is not a valid predicate",
+    **{f"dot-{n}": (_without_dot(line).encode(), f"{_next_statement(line)}:1: {DOT}") for n, line in enumerate(DOTS)},
+    "not-turtle-middle": (
+        _inserted(MIDDLE, "this is ( not turtle ."),
+        f"{MIDDLE}:1: Turtle syntax error: this is not a valid subject or graph name",
     ),
     # a CRLF file: a four-line long string, then a statement without its dot
     "crlf-long-string": (
@@ -61,9 +82,9 @@ TURTLE = {
         b'@prefix ex: <http://example.org/> .\nex:a ex:b "unfinished',
         "2:11: Turtle syntax error: Unexpected end of file",
     ),
-    "iri-with-space-47": (
-        "\n".join([*LINES[:46], "<http://exa mple.org/x> a ev:Claim .", *LINES[46:]]).encode(),
-        "47:1: Turtle syntax error: Invalid IRI code point ' '",
+    "iri-with-space-top": (
+        _inserted(TOP, "<http://exa mple.org/x> a ev:Claim .").encode(),
+        f"{TOP}:1: Turtle syntax error: Invalid IRI code point ' '",
     ),
     "file-separators": (
         b"\x1c" * 4000,

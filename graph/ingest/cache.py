@@ -38,26 +38,26 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["CACHE_ENV", "FORMAT", "KEEP", "artifact", "cache_key", "cache_root", "clear", "open_cached"]
+from graph.model.paths import CACHE_ENV, cache_root, remove_stale
 
-#: Environment variable that overrides the cache location.
-CACHE_ENV = "EVG_CACHE_DIR"
+__all__ = [
+    "CACHE_ENV",
+    "FORMAT",
+    "KEEP",
+    "artifact",
+    "cache_key",
+    "cache_root",
+    "clear",
+    "open_cached",
+    "remove_stale",
+]
+
 #: Bumped whenever the layout or the loader's output changes.
 FORMAT = 3
 #: How many stores to keep; older ones are deleted after a build.
 KEEP = 8
 
 _PROBE = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/evidence-graph/vocab#Claim> }"
-
-
-def cache_root() -> Path:
-    """The folder that holds the cache (created on demand)."""
-    override = os.environ.get(CACHE_ENV)
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("evidence-graph", appauthor=False))
 
 
 def _stores_dir() -> Path:
@@ -128,33 +128,6 @@ def cache_key(claim_paths: list[Path], source_path: Path) -> str:
 
 
 # --- locking -------------------------------------------------------------------------
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-_PID_IN_NAME = __import__("re").compile(r"(?:\.tmp-|\.corrupt-|^evg-(?:bib|derived)-)(\d+)")
-
-
-def remove_stale(folder: Path) -> None:
-    """Remove what a killed run left in ``folder``: ``<key>.tmp-<pid>`` and
-    ``<key>.corrupt-<pid>`` folders and ``evg-bib-<pid>-*`` files whose process is gone."""
-    for child in list(folder.iterdir()) if folder.is_dir() else ():
-        m = _PID_IN_NAME.search(child.name)
-        if m is None or int(m.group(1)) == os.getpid() or _pid_alive(int(m.group(1))):
-            continue
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                child.unlink()
 
 
 @contextlib.contextmanager

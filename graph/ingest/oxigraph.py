@@ -169,7 +169,7 @@ def helper_tmp_dir() -> Path:
     """Where the helper writes its files: ``<cache>/tmp/``, whose files of
     processes that are gone are removed by the next run (a killed run cannot
     remove its own)."""
-    from graph.ingest.cache import cache_root, remove_stale
+    from graph.model.paths import cache_root, remove_stale
 
     folder = cache_root() / "tmp"
     folder.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ that ``evg`` works from anywhere after ``pip install``.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -192,3 +193,48 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
         with suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# --- the cache folder ----------------------------------------------------------------
+
+#: Environment variable that overrides the cache location.
+CACHE_ENV = "EVG_CACHE_DIR"
+
+
+def cache_root() -> Path:
+    """The folder that holds the cache (see :mod:`graph.ingest.cache`; created on demand)."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("evidence-graph", appauthor=False))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_PID_IN_NAME = re.compile(r"(?:\.tmp-|\.corrupt-|^evg-(?:bib|derived)-)(\d+)")
+
+
+def remove_stale(folder: Path) -> None:
+    """Remove what a killed run left in ``folder``: ``<key>.tmp-<pid>`` and
+    ``<key>.corrupt-<pid>`` folders and ``evg-bib-<pid>-*`` files whose process is gone."""
+    import shutil
+
+    for child in list(folder.iterdir()) if folder.is_dir() else ():
+        m = _PID_IN_NAME.search(child.name)
+        if m is None or int(m.group(1)) == os.getpid() or _pid_alive(int(m.group(1))):
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            with suppress(OSError):
+                child.unlink()

@@ -24,8 +24,6 @@ QUERIES = list_queries()
 NODE_MODULES = ROOT / ".node" / "node_modules"
 
 
-
-
 def _key(term) -> tuple | None:
     """A term as the three engines can agree on it: blank nodes only as such."""
     from rdflib import BNode, URIRef

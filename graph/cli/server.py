@@ -28,15 +28,12 @@ from graph.cli._common import corpus_options, load_graph
 )
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated calls to other endpoints).")
 def serve(claims, sources, port, timeout, workers, allow_service):
-    """Serve the graph as a read-only SPARQL 1.1 endpoint, with a web editor.
+    """Serve the graph as a read-only SPARQL 1.1 endpoint on 127.0.0.1.
 
     \b
     http://127.0.0.1:PORT/query  SPARQL 1.1 Protocol (GET and POST; JSON, XML,
                                  CSV, TSV results; Turtle, N-Triples, RDF/XML,
                                  JSON-LD graphs, chosen by the Accept header)
-    http://127.0.0.1:PORT/       the web editor (YASGUI, works offline), with
-                                 the project's prefixes and every named query
-                                 as a tab
 
     Every query is checked as `evg query` checks it (read-only forms only, no
     SERVICE unless --allow-service) and runs in a worker process; one that

@@ -229,7 +229,6 @@ def serve(
         pool.start()
         base = f"http://{host}:{port}"
         announce(f"SPARQL endpoint (read-only, {timeout:g} s query timeout, {workers} workers): {base}/query")
-        announce(f"web editor: {base}/")
         run(pool, sock, editor=editor_page())
     except KeyboardInterrupt:
         pass

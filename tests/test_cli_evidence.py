@@ -90,7 +90,8 @@ def test_sources_table_shows_citation_quote_verdict_and_no_source(capsys):
     assert "doi:10.1016/j.clinbiomech.2007.07.001 · cohort study" in flat
     assert "review: Noehren 2007: misattributed: Secondary summaries (the primary paper was not read)" in flat
     code, out, _ = run(capsys, "sources", "rapid-mileage-increase-precipitates-itbs")
-    assert "“many runners simply take on too much mileage, too fast, without adequate recovery”" in " ".join(out.split())
+    quote = "“many runners simply take on too much mileage, too fast, without adequate recovery”"
+    assert quote in " ".join(out.split())
     code, out, _ = run(capsys, "sources", "bursa-is-pain-source")
     assert "NO SOURCE: nothing cited supports this claim" in " ".join(out.split())
 

@@ -15,10 +15,10 @@ import re
 import pytest
 from rdflib import Graph
 
-from graph.bibtex import parse_bib
-from graph.loader import parse_turtle
-from graph.namespaces import CITO, CLAIM, CONCEPT, EV, OA, PROV, RDF, RDFS, SCHEMA, SKOS, SOURCE, local_name
-from graph.search import curated_synonyms
+from graph.bibliography.bibtex import parse_bib
+from graph.evidence.search import curated_synonyms
+from graph.ingest.turtle import parse_turtle
+from graph.model.namespaces import CITO, CLAIM, CONCEPT, EV, OA, PROV, RDF, RDFS, SCHEMA, SKOS, SOURCE, local_name
 from graph.sparql import named_query, run_query
 
 from .conftest import ARTICLES, DATA, ROOT, require_or_skip

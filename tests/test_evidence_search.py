@@ -8,9 +8,9 @@ import math
 
 import pytest
 
-from graph.evidence.search import Analyzer, SearchIndex, curated_synonyms, number_words_to_digits
+from graph.evidence.search import Analyzer, Expansion, SearchIndex, curated_synonyms, number_words_to_digits
 
-from .conftest import DATA
+from .conftest import DATA, load_corpus
 
 
 def _paraphrases() -> list[tuple[str, set[str], str]]:
@@ -95,6 +95,7 @@ def test_terms_of_a_sentence(analyzer):
         "~iliotibi_band",
         "~friction",
         "~femur",
+        "~thigh",
         "~30_degre_imping_zone",
         "~degre",
     ]
@@ -103,7 +104,9 @@ def test_terms_of_a_sentence(analyzer):
 def test_curated_synonyms_file_parses():
     groups = curated_synonyms()
     assert ["iliotibial band", "ITB", "IT band", "iliotibial tract"] in groups
-    assert all(len(g) >= 2 for g in groups)
+    glutes = ("gluteus maximus", "gluteus medius", "hip abductors", "gluteal strengthening")
+    assert Expansion("glutes", glutes) in groups
+    assert all(len(g) >= 2 for g in groups if not isinstance(g, Expansion))
 
 
 def test_overlapping_groups_merge():
@@ -166,6 +169,15 @@ def test_empty_query_is_a_value_error(eg, text):
         eg.search(text)
 
 
-def test_index_is_built_once(eg):
-    assert eg.evidence.search_index is eg.evidence.search_index
-    assert len(eg.evidence.search_index) == len(eg.claims())
+def test_index_is_built_on_the_first_search_only(monkeypatch):
+    from graph.evidence.index import EvidenceIndex
+
+    builds = []
+    build = EvidenceIndex._build_search_index
+    monkeypatch.setattr(EvidenceIndex, "_build_search_index", lambda self: builds.append(1) or build(self))
+    fresh = load_corpus()
+    assert builds == []  # loading does not build it
+    fresh.search("foam rolling")
+    fresh.search("thirty degrees of knee flexion")
+    assert builds == [1]
+    assert len(fresh.evidence.search_index) == len(fresh.claims())

@@ -35,6 +35,9 @@ def serve(claims, sources, port, timeout, workers, allow_service):
     http://127.0.0.1:PORT/query  SPARQL 1.1 Protocol (GET and POST; JSON, XML,
                                  CSV, TSV results; Turtle, N-Triples, RDF/XML,
                                  JSON-LD graphs, chosen by the Accept header)
+    http://127.0.0.1:PORT/       the web editor (YASGUI, served from this
+                                 server only): the project's prefixes
+                                 declared, each named query in its own tab
 
     Every query is checked as `evg query` checks it (read-only forms only, no
     SERVICE unless --allow-service) and runs in a worker process; one that

@@ -188,6 +188,23 @@ def run(pool: Pool, sock: socket.socket, *, editor: str | None = None) -> None:
     uvicorn.Server(config).run(sockets=[sock])
 
 
+def declare_prefixes(text: str) -> str:
+    """``text`` with a ``PREFIX`` line for each project prefix it does not
+    declare, after its leading comment lines, so the editor knows them all
+    (``claim:``, ``source:``, ...) when a user binds a variable."""
+    import re
+
+    from graph.model.namespaces import PREFIXES
+
+    declared = {m.lower() for m in re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", text)}
+    missing = "".join(f"PREFIX {n}: <{iri}>\n" for n, iri in PREFIXES.items() if n.lower() not in declared)
+    lines = text.splitlines(keepends=True)
+    head = 0
+    while head < len(lines) and lines[head].lstrip().startswith("#"):
+        head += 1
+    return "".join(lines[:head]) + missing + "".join(lines[head:])
+
+
 def editor_page() -> str | None:
     """The web editor's HTML: YASGUI with the project's prefixes and the named
     queries as tabs, from the vendored assets; None when they are absent."""
@@ -197,9 +214,16 @@ def editor_page() -> str | None:
     from graph.model.namespaces import PREFIXES
     from graph.sparql import list_queries
 
-    queries = [{"name": q.name, "description": q.description, "query": q.text} for q in list_queries()]
-    data = json.dumps({"prefixes": dict(PREFIXES), "queries": queries}, ensure_ascii=False)
-    return template.read_text(encoding="utf-8").replace("{{DATA}}", data.replace("</", "<\\/"))
+    queries = [
+        {"name": q.name, "description": q.description, "query": declare_prefixes(q.text)} for q in list_queries()
+    ]
+    data = {
+        "prefixes": dict(PREFIXES),
+        "queries": queries,
+        "newTab": declare_prefixes("SELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 10\n"),
+    }
+    text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return template.read_text(encoding="utf-8").replace("{{DATA}}", text)
 
 
 def serve(

@@ -199,6 +199,38 @@ def test_evg_query_terms_on_an_endpoint(published, capsys):
     assert "  cito:givesSupportTo      predicate   18  a source backs a claim" in lines
 
 
+def test_publish_falls_back_to_update_batches(writable_server, local, capsys):
+    """A Graph Store URL that answers 404 (none is there): the graph goes by
+    SPARQL Update instead, in batches, blank nodes kept together."""
+    target = GRAPH_IRI + "-by-update"
+    with pytest.raises(SystemExit) as exit_:
+        main(
+            [
+                "publish",
+                "--endpoint",
+                writable_server + "/no-graph-store-here",
+                "--update-endpoint",
+                writable_server + "/update",
+                "--graph",
+                target,
+                "--batch",
+                "300",
+                *CORPUS,
+            ]
+        )
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == (
+        f"published 2135 triples to graph <{target}> at {writable_server}/update in 9 SPARQL Update requests "
+        "(the Graph Store endpoint refused it)\n"
+    )
+    text = "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) WHERE { ?s ?p ?o }"
+    _names, rows = _sparqlwrapper_rows(writable_server + "/query", text, target)
+    assert [tuple(int(t) for t in row) for row in rows] == [(2135, 456)]
+    for query in QUERIES:
+        _names, got = _sparqlwrapper_rows(writable_server + "/query", query.text, target)
+        assert sorted(got, key=repr) == sorted(run_query(local, query.text).rows, key=repr), query.name
+
+
 def test_publish_to_nothing_is_one_line(capsys):
     from graph.server import free_port
 

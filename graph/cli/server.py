@@ -87,25 +87,79 @@ def serve(claims, sources, port, timeout, workers, allow_service):
 @corpus_options
 @click.option(
     "--endpoint",
-    required=True,
     metavar="URL",
-    help="SPARQL 1.1 Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph, Fuseki's /data, ...).",
+    help="SPARQL 1.1 Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph), "
+    "http://HOST:8890/sparql-graph-crud-auth (Virtuoso), http://HOST:3030/DATASET/data (Fuseki).",
+)
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    help="SPARQL 1.1 Update endpoint: the graph goes as INSERT DATA batches, alone or when the Graph "
+    "Store endpoint refuses the upload (HTTP 400, 404, 405, 406, 411, 413, 415, 501).",
 )
 @click.option("--graph", "graph_iri", metavar="IRI", help="Named graph to write. Default: the default graph.")
 @click.option("--append", is_flag=True, help="Add to what the graph holds (HTTP POST) instead of replacing it (PUT).")
-def publish(claims, sources, endpoint, graph_iri, append):
-    """Upload the graph to a SPARQL 1.1 Graph Store endpoint.
+@click.option("--user", metavar="U", help="User name for the store's HTTP authentication (Basic or Digest).")
+@click.option("--password", metavar="P", help="Password for --user (or set EVG_PUBLISH_PASSWORD).")
+@click.option(
+    "--netrc",
+    "use_netrc",
+    is_flag=True,
+    help="Take user and password for the endpoint's host from ~/.netrc (or the file $NETRC names).",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 1_000_000),
+    default=2000,
+    show_default=True,
+    help="Triples per INSERT DATA request.",
+)
+def publish(claims, sources, endpoint, update_endpoint, graph_iri, append, user, password, use_netrc, batch):
+    """Upload the graph to a SPARQL store: Graph Store protocol, or INSERT DATA.
 
     Sends the whole merged graph (sources, claims, statements, reviews and
-    the derived support/dispute links) as N-Triples. By default it replaces
-    the target graph (PUT); --append adds to it (POST).
+    the derived support/dispute links). To a Graph Store endpoint it goes as
+    one N-Triples request, replacing the target graph (PUT) or, with
+    --append, adding to it (POST). To an update endpoint it goes as INSERT
+    DATA batches (after CLEAR of the target graph unless --append); give both
+    for the update endpoint to be the fallback. Stores that ask for
+    credentials on writes get --user/--password or --netrc.
 
     \b
-    Example:
+    Examples:
       evg publish --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/evidence-graph/graph
+      evg publish --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth \\
+                  --update-endpoint http://127.0.0.1:8890/sparql-auth \\
+                  --graph https://w3id.org/evidence-graph/graph --user evg --netrc
     """
+    import os
+
+    from graph.server import netrc_credentials
     from graph.server import publish as upload
 
-    result = upload(load_graph(claims, sources), endpoint, graph_iri, replace=not append)
+    if endpoint is None and update_endpoint is None:
+        raise click.UsageError("give --endpoint (Graph Store) or --update-endpoint (SPARQL Update), or both")
+    password = password if password is not None else os.environ.get("EVG_PUBLISH_PASSWORD")
+    if use_netrc and (user or password):
+        raise click.UsageError("give either --user/--password or --netrc, not both")
+    if password is not None and not user:
+        raise click.UsageError("--password needs --user")
+    auth = None
+    if use_netrc:
+        auth = netrc_credentials(endpoint or update_endpoint)
+    elif user:
+        if password is None:
+            raise click.UsageError("--user needs --password (or EVG_PUBLISH_PASSWORD, or use --netrc)")
+        auth = (user, password)
+    eg = load_graph(claims, sources)
+    result = upload(
+        eg, endpoint, graph_iri, replace=not append, auth=auth, update_endpoint=update_endpoint, batch=batch
+    )
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    click.echo(f"published {plural(result.triples, 'triple')} to {target} at {endpoint} (HTTP {result.status})")
+    if result.via == "update":
+        how = f"in {plural(result.requests, 'SPARQL Update request')}"
+        if endpoint is not None:
+            how += " (the Graph Store endpoint refused it)"
+        click.echo(f"published {plural(result.triples, 'triple')} to {target} at {update_endpoint} {how}")
+    else:
+        click.echo(f"published {plural(result.triples, 'triple')} to {target} at {endpoint} (HTTP {result.status})")

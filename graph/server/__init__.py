@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -31,8 +32,10 @@ __all__ = [
     "Server",
     "ServerError",
     "find_oxigraph",
+    "netrc_credentials",
     "publish",
     "store_location",
+    "update_batches",
 ]
 
 #: Seconds a query may run on ``evg serve`` before its worker is stopped.
@@ -193,12 +196,26 @@ class Server:
         self.stop()
 
 
-# --- Graph Store protocol -----------------------------------------------------------
+# --- publishing: the Graph Store protocol, or SPARQL Update batches ------------------
+
+#: Triples per ``INSERT DATA`` request (a blank node's triples always travel together).
+BATCH_TRIPLES = 2000
+#: Graph Store answers after which ``publish`` falls back to SPARQL Update, when it has an update URL.
+FALLBACK_STATUSES = frozenset({400, 404, 405, 406, 411, 413, 415, 501})
 
 
 class PublishResult:
-    def __init__(self, url: str, triples: int, status: int):
-        self.url, self.triples, self.status = url, triples, status
+    """What :func:`publish` did: ``via`` is ``"graph-store"`` or ``"update"``;
+    ``requests`` how many HTTP requests carried the data."""
+
+    def __init__(self, url: str, triples: int, status: int, via: str = "graph-store", requests: int = 1):
+        self.url, self.triples, self.status, self.via, self.requests = url, triples, status, via, requests
+
+
+class _HTTPStatusError(ServerError):
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
 
 
 def _graph_store_url(endpoint: str, graph_iri: str | None) -> str:
@@ -208,30 +225,186 @@ def _graph_store_url(endpoint: str, graph_iri: str | None) -> str:
     return f"{endpoint}{sep}default"
 
 
-def publish(
-    eg, endpoint: str, graph_iri: str | None = None, *, replace: bool = True, timeout: float = 300
-) -> PublishResult:
-    """Upload the whole graph (derived links included) as N-Triples to a
-    SPARQL 1.1 Graph Store endpoint: into ``graph_iri``, or the default graph.
-    ``replace`` uses PUT (the graph's old content goes), else POST (adds)."""
-    if not endpoint.startswith(("http://", "https://")):
-        raise ServerError(f"endpoint {endpoint!r} is not an http(s) URL")
-    url = _graph_store_url(endpoint, graph_iri)
-    body = eg.backend.serialize("nt")
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="PUT" if replace else "POST",
-        headers={"Content-Type": "application/n-triples; charset=utf-8"},
-    )
+def netrc_credentials(url: str, path: str | None = None) -> tuple[str, str]:
+    """The login and password for ``url``'s host from a netrc file (``path``,
+    else ``$NETRC``, else ``~/.netrc``); ServerError in one line otherwise."""
+    import netrc
+
+    path = path or os.environ.get("NETRC") or str(Path.home() / ".netrc")
+    host = urllib.parse.urlsplit(url).hostname or ""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status = response.status
+        entry = netrc.netrc(path).authenticators(host)
+    except FileNotFoundError:
+        raise ServerError(f"{path}: no such netrc file") from None
+    except netrc.NetrcParseError as exc:
+        raise ServerError(f"{exc.filename}:{exc.lineno}: {exc.msg}") from None
+    except OSError as exc:
+        raise ServerError(f"{path}: {exc.strerror or exc}") from None
+    if entry is None or entry[2] is None:
+        raise ServerError(f"{path}: no machine {host} (nor default) with a password")
+    return entry[0], entry[2]
+
+
+def _opener(url: str, auth: tuple[str, str] | None):
+    """A urllib opener that answers Basic and Digest challenges with ``auth``."""
+    if auth is None:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    parts = urllib.parse.urlsplit(url)
+    passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", auth[0], auth[1])
+    return urllib.request.build_opener(
+        urllib.request.HTTPBasicAuthHandler(passwords), urllib.request.HTTPDigestAuthHandler(passwords)
+    )
+
+
+def _send(opener, url: str, body: bytes, method: str, content_type: str, timeout: float, shown: str) -> int:
+    request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": content_type})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            response.read()
+            return response.status
     except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-        message = f"{endpoint}: HTTP {exc.code} {exc.reason}" + (f": {detail[0]}" if detail else "")
-        raise ServerError(message) from None
+        raw = exc.read().decode("utf-8", "replace")
+        lines = [] if "html" in (exc.headers.get("Content-Type") or "").lower() else raw.strip().splitlines()
+        message = f"{shown}: HTTP {exc.code} {exc.reason}" + (f": {lines[0].strip()[:300]}" if lines else "")
+        if exc.code in (401, 403):
+            message += " (check --user/--password or --netrc, and that the user may write)"
+        raise _HTTPStatusError(message, exc.code) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise ServerError(f"{endpoint}: cannot connect: {reason}") from None
-    return PublishResult(url, len(eg), status)
+        raise ServerError(f"{shown}: cannot connect: {reason}") from None
+
+
+#: A blank node in the object position of an N-Triples line (a literal ends with a quote, an IRI with >).
+_OBJECT_NODE = re.compile(r"\s(_:[^\s\"<>]+)\s*\.\s*$")
+
+
+def _nodes(line: str) -> list[str]:
+    """The blank nodes of one N-Triples line (subject, object)."""
+    subject = line.split(" ", 1)[0]
+    found = _OBJECT_NODE.search(line)
+    return [t for t in (subject, found.group(1) if found else "") if t.startswith("_:")]
+
+
+def _has_blank(group: list[str]) -> bool:
+    return any(_nodes(line) for line in group)
+
+
+def _components(lines: list[str]) -> list[list[str]]:
+    """N-Triples lines grouped so that all the triples that share a blank node
+    are in one group (a blank node label means one node only within one request)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keyed = []
+    for line in lines:
+        nodes = _nodes(line)
+        for other in nodes[1:]:
+            parent[find(other)] = find(nodes[0])
+        keyed.append((line, nodes[0] if nodes else None))
+    groups: dict[str, list[str]] = {}
+    out: list[list[str]] = []
+    for line, node in keyed:
+        if node is None:
+            out.append([line])
+        else:
+            groups.setdefault(find(node), []).append(line)
+    return out + list(groups.values())
+
+
+def update_batches(ntriples: bytes, graph_iri: str | None, size: int = BATCH_TRIPLES) -> list[str]:
+    """SPARQL Update requests of about ``size`` triples each, into ``graph_iri``
+    or the default graph: ``INSERT DATA`` for triples without blank nodes; the
+    triples that share blank nodes travel together, in ``INSERT { ... } WHERE {}``
+    requests (some stores, Virtuoso among them, refuse blank nodes in
+    ``INSERT DATA``; in a template each label is one fresh node per request,
+    as in the graph)."""
+    lines = [line for line in ntriples.decode("utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    plain: list[list[str]] = [[]]
+    blank: list[list[str]] = [[]]
+    for group in _components(lines):
+        into = blank if _has_blank(group) else plain
+        if into[-1] and len(into[-1]) + len(group) > size:
+            into.append([])
+        into[-1].extend(group)
+
+    def wrap(data: str) -> str:
+        return f"GRAPH <{graph_iri}> {{\n{data}\n}}" if graph_iri else data
+
+    out = [f"INSERT DATA {{ {wrap(chr(10).join(b))} }}" for b in plain if b]
+    out += [f"INSERT {{ {wrap(chr(10).join(b))} }} WHERE {{}}" for b in blank if b]
+    return out
+
+
+def publish(
+    eg,
+    endpoint: str | None,
+    graph_iri: str | None = None,
+    *,
+    replace: bool = True,
+    timeout: float = 300,
+    auth: tuple[str, str] | None = None,
+    update_endpoint: str | None = None,
+    batch: int = BATCH_TRIPLES,
+) -> PublishResult:
+    """Upload the whole graph (derived links included) into ``graph_iri`` or
+    the default graph.
+
+    With ``endpoint`` (a SPARQL 1.1 Graph Store URL) the graph goes as one
+    N-Triples request: PUT (``replace``, the graph's old content goes) or POST
+    (adds). With ``update_endpoint`` (a SPARQL 1.1 Update URL) it goes as
+    ``INSERT DATA`` batches (after ``CLEAR SILENT GRAPH``/``CLEAR DEFAULT``
+    when replacing): alone, or as the fallback when the Graph Store answers
+    with one of :data:`FALLBACK_STATUSES`. ``auth`` is (user, password) for
+    Basic or Digest authentication."""
+    for url in (endpoint, update_endpoint):
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise ServerError(f"endpoint {url!r} is not an http(s) URL")
+    if endpoint is None and update_endpoint is None:
+        raise ServerError("give a Graph Store endpoint, an update endpoint, or both")
+    body = eg.backend.serialize("nt")
+    if endpoint is not None:
+        url = _graph_store_url(endpoint, graph_iri)
+        try:
+            status = _send(
+                _opener(url, auth),
+                url,
+                body,
+                "PUT" if replace else "POST",
+                "application/n-triples; charset=utf-8",
+                timeout,
+                endpoint,
+            )
+            return PublishResult(url, len(eg), status)
+        except _HTTPStatusError as exc:
+            if update_endpoint is None or exc.code not in FALLBACK_STATUSES:
+                raise ServerError(str(exc)) from None
+    opener = _opener(update_endpoint, auth)
+    requests = update_batches(body, graph_iri, batch)
+    if replace:
+        requests.insert(0, f"CLEAR SILENT GRAPH <{graph_iri}>" if graph_iri else "CLEAR DEFAULT")
+    status, done = 0, 0
+    try:
+        for text in requests:
+            status = _send(
+                opener,
+                update_endpoint,
+                text.encode("utf-8"),
+                "POST",
+                "application/sparql-update; charset=utf-8",
+                timeout,
+                update_endpoint,
+            )
+            done += 1
+    except ServerError as exc:
+        if done:
+            raise ServerError(
+                f"{exc} (after {done} of {len(requests)} update requests: the graph holds part of the upload)"
+            ) from None
+        raise ServerError(str(exc)) from None
+    return PublishResult(update_endpoint, len(eg), status, via="update", requests=len(requests))

@@ -224,7 +224,7 @@ def test_csl_json_item_is_exact(exports):
             {"family": "Benjamin", "given": "Mike"},
         ],
         "title": "The functional anatomy of the iliotibial band during flexion and extension of the knee: "
-        "implications for understanding iliotibial band syndrome",
+        "Implications for understanding iliotibial band syndrome",
         "issued": {"date-parts": [[2006]]},
         "container-title": "Journal of Anatomy",
         "volume": "208",
@@ -235,6 +235,72 @@ def test_csl_json_item_is_exact(exports):
     }
     # LaTeX in the BibTeX (\&) is plain text here.
     assert items["falvey2010"]["container-title"] == "Scandinavian Journal of Medicine & Science in Sports"
+    # Every identifier the BibTeX has; braces as CSL's "nocase" markup.
+    assert {k: items["beers2008"][k] for k in ("DOI", "PMID", "PMCID")} == {
+        "DOI": "10.3138/physio.60.2.180",
+        "PMID": "20145781",
+        "PMCID": "PMC2792799",
+    }
+    assert items["noehren2007"]["title"].startswith('<span class="nocase">ASB</span> clinical biomechanics')
+
+
+def test_csl_json_carries_issn_and_url(tmp_path):
+    from rdflib import Graph
+
+    from graph.bibliography.bibtex import entry_to_rdf, parse_bib, rdf_to_entry
+    from graph.bibliography.csl import entry_to_csl
+
+    bib = tmp_path / "ids.bib"
+    bib.write_text(
+        "@article{ids2020,\n  author = {Doe, Jane},\n  title = {Identifiers},\n  journal = {J},\n"
+        "  year = {2020},\n  issn = {1234-5678},\n  url = {https://example.org/a?b=1&c=2},\n"
+        "  pmcid = {PMC1},\n  pmid = {1},\n}\n",
+        encoding="utf-8",
+    )
+    # The exporter's path: BibTeX -> RDF -> entry -> CSL-JSON.
+    g = Graph()
+    node = entry_to_rdf(g, "ids2020", parse_bib(bib).entries["ids2020"])
+    item = entry_to_csl("ids2020", rdf_to_entry(g, node)[1])
+    assert {k: item[k] for k in ("ISSN", "URL", "PMCID", "PMID")} == {
+        "ISSN": "1234-5678",
+        "URL": "https://example.org/a?b=1&c=2",
+        "PMCID": "PMC1",
+        "PMID": "1",
+    }
+
+
+def test_csl_json_renders_the_same_through_pandoc(exports, tmp_path):
+    # The exported file, read by pandoc --citeproc, gives the references evg prints.
+    import html
+    import re
+    import shutil
+    import subprocess
+
+    from graph.bibliography.citations import format_citation
+    from graph.bibliography.csl import resolve_style
+
+    from .conftest import require_or_skip
+
+    require_or_skip(shutil.which("pandoc") is not None, "pandoc not installed (Debian package pandoc)")
+    (tmp_path / "sources.json").write_text(exports["csl-json"], encoding="utf-8")
+    import graph
+
+    eg = graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib")
+    for style in ("vancouver", "apa"):
+        out = subprocess.run(
+            ["pandoc", "--citeproc", "-t", "html", "--csl", str(resolve_style(style))]
+            + ["--bibliography", str(tmp_path / "sources.json")],
+            input='---\nnocite: "@*"\n---\n',
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        refs = {}
+        for m in re.finditer(r'<div id="ref-([^"]+)"[^>]*>\n(.*?)\n</div>', out, re.S):
+            body = re.sub(r'<div class="csl-left-margin">.*?</div>', "", m.group(2), flags=re.S)
+            refs[m.group(1)] = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", body))).strip()
+        assert len(refs) == 9
+        assert refs == {key: format_citation(eg, key, style) for key in refs}
 
 
 def test_csl_json_fails_the_schema_when_broken(exports):

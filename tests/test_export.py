@@ -25,7 +25,7 @@ from graph.export.table import COLUMNS
 from graph.model.errors import NotFoundError
 from graph.model.namespaces import CITO, CLAIM, DCTERMS, EV, NANOPUB, NP, OA, PREFIXES, PROV, RDF, SOURCE, XSD
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, ROOT, require_or_skip
 
 CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
 
@@ -184,10 +184,57 @@ def test_graphml_reads_back_into_networkx(eg, exports):
     assert (theirs.number_of_nodes(), theirs.number_of_edges()) == (ours.number_of_nodes(), ours.number_of_edges())
     assert (theirs.number_of_nodes(), theirs.number_of_edges()) == (109, 356)
     assert dict(theirs.nodes(data=True)) == dict(ours.nodes(data=True))
-    assert sorted((u, v, d["relation"], d.get("refuted")) for u, v, d in theirs.edges(data=True)) == sorted(
-        (u, v, d["relation"], d.get("refuted")) for u, v, d in ours.edges(data=True)
+    assert sorted((u, v, d["relation"], d["refuted"]) for u, v, d in theirs.edges(data=True)) == sorted(
+        (u, v, d["relation"], bool(d.get("refuted"))) for u, v, d in ours.edges(data=True)
     )
     assert theirs.nodes["source:chaudhry2008"] == {
+        "kind": "source",
+        "label": "chaudhry2008",
+        "design": "mathematical model",
+        "rank": 1,
+    }
+
+
+def _igraph_fill(value) -> bool:
+    # igraph gives every vertex every attribute: NaN or "" where the file has none.
+    return value == "" or (isinstance(value, float) and value != value)
+
+
+def test_graphml_edge_ids_are_unique(exports):
+    import xml.etree.ElementTree as ET
+
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    edges = ET.fromstring(exports["graphml"].encode("utf-8")).findall(".//g:edge", ns)
+    ids = [e.get("id") for e in edges]
+    assert len(ids) == 356 and len(set(ids)) == 356 and ids[:3] == ["e0", "e1", "e2"]
+
+
+def test_graphml_reads_back_the_same_in_networkx_and_igraph(exports, tmp_path):
+    import networkx as nx
+
+    try:
+        import igraph
+    except ImportError:
+        require_or_skip(False, "python-igraph not installed (test extra)")
+    path = tmp_path / "evidence.graphml"
+    path.write_text(exports["graphml"], encoding="utf-8")
+    nxg = nx.read_graphml(path, force_multigraph=True)
+    ig = igraph.Graph.Read_GraphML(str(path))
+    assert ig.is_directed() and (ig.vcount(), ig.ecount()) == (nxg.number_of_nodes(), nxg.number_of_edges())
+    ig_nodes = {v["id"]: {k: x for k, x in v.attributes().items() if k != "id" and not _igraph_fill(x)} for v in ig.vs}
+    assert ig_nodes == dict(nxg.nodes(data=True))
+    ig_edges = sorted(
+        (
+            ig.vs[e.source]["id"],
+            ig.vs[e.target]["id"],
+            e["id"],
+            tuple(sorted((k, x) for k, x in e.attributes().items() if k != "id" and not _igraph_fill(x))),
+        )
+        for e in ig.es
+    )
+    nx_edges = sorted((u, v, k, tuple(sorted(d.items()))) for u, v, k, d in nxg.edges(keys=True, data=True))
+    assert ig_edges == nx_edges
+    assert ig_nodes["source:chaudhry2008"] == {
         "kind": "source",
         "label": "chaudhry2008",
         "design": "mathematical model",
@@ -282,14 +329,23 @@ def test_csl_json_renders_the_same_through_pandoc(exports, tmp_path):
     from .conftest import require_or_skip
 
     require_or_skip(shutil.which("pandoc") is not None, "pandoc not installed (Debian package pandoc)")
-    (tmp_path / "sources.json").write_text(exports["csl-json"], encoding="utf-8")
+    json_file = tmp_path / "sources.json"
+    json_file.write_text(exports["csl-json"], encoding="utf-8")
     import graph
 
     eg = graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib")
     for style in ("vancouver", "apa"):
         out = subprocess.run(
-            ["pandoc", "--citeproc", "-t", "html", "--csl", str(resolve_style(style))]
-            + ["--bibliography", str(tmp_path / "sources.json")],
+            [
+                "pandoc",
+                "--citeproc",
+                "-t",
+                "html",
+                "--csl",
+                str(resolve_style(style)),
+                "--bibliography",
+                str(json_file),
+            ],
             input='---\nnocite: "@*"\n---\n',
             capture_output=True,
             text=True,

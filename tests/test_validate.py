@@ -132,8 +132,7 @@ def _shacl_results(claims, sources):
     SH = "http://www.w3.org/ns/shacl#"
     shape = URIRef("https://w3id.org/evidence-graph/shapes#CitedSourceHasEntry")
     return conforms, sorted(
-        str(results.value(r, URIRef(SH + "focusNode")))
-        for r in results.subjects(URIRef(SH + "sourceShape"), shape)
+        str(results.value(r, URIRef(SH + "focusNode"))) for r in results.subjects(URIRef(SH + "sourceShape"), shape)
     )
 
 

@@ -1,0 +1,339 @@
+"""Tie every citation of a draft to a ``sources.bib`` key, through the draft's
+own reference list where the citation is a number, using a :class:`SourceIndex`
+built from the graph."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from graph.drafts.records import Citation, Draft, Reference
+
+if TYPE_CHECKING:  # pragma: no cover
+    from graph.evidence.graph import EvidenceGraph
+
+
+#: Fraction of a bib title's words that a reference must contain to match it
+#: when first author and year agree.
+TITLE_MATCH_MIN = 0.5
+#: Same, for the journal title (used when the title words do not reach TITLE_MATCH_MIN).
+JOURNAL_MATCH_MIN = 0.6
+#: Fraction of title words needed to match on title and year alone (first author differs).
+TITLE_ONLY_MATCH_MIN = 0.85
+
+
+# --- resolving against sources.bib ---------------------------------------------------
+
+
+def fold(name: str) -> str:
+    """A name or word folded for comparison: ASCII, lower case, letters only."""
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z]", "", ascii_.lower())
+
+
+_STOP_WORDS = (
+    "a an and the of in on for to with by at from as is are was were be its it into their than or not "
+    "during after before between within without via"
+)
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in (fold(t) for t in re.split(r"[^\w]+", text)) if len(w) > 2 and w not in _STOP}
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """What reference matching needs to know about one bib entry."""
+
+    key: str
+    doi: str | None
+    year: str | None
+    first_author: str | None  #: family name
+    title: str
+    journal: str | None
+
+
+class _Fetcher:
+    """Runs the ``graph/queries/draft/*.rq`` queries that find bib entries."""
+
+    def __init__(self, eg: EvidenceGraph):
+        self.eg = eg
+
+    @staticmethod
+    def query(name: str) -> str:
+        from graph.sparql.catalogue import query_text
+
+        return query_text(f"draft/{name}.rq")
+
+    def rows(self, name: str, variable: str | None = None, value: str | None = None) -> list[SourceRecord]:
+        from rdflib import Literal
+        from rdflib.namespace import XSD
+
+        bindings = None
+        if variable is not None:
+            term = Literal(value, datatype=XSD.gYear) if variable == "year" else Literal(value)
+            bindings = {variable: term}
+        records: dict[str, SourceRecord] = {}
+        for row in self.eg.select(self.query(name), bindings):
+            key = str(row["key"])
+            if key in records:
+                continue
+            if variable is not None and row.get(variable) is None:  # some stores leave bound variables out
+                row = {**row, variable: value}
+            records[key] = SourceRecord(
+                key=key,
+                doi=str(row["doi"]).lower() if row.get("doi") is not None else None,
+                year=str(row["year"])[:4] if row.get("year") is not None else None,
+                first_author=str(row["family"]) if row.get("family") is not None else None,
+                title=str(row["title"]) if row.get("title") is not None else "",
+                journal=str(row["journal"]) if row.get("journal") is not None else None,
+            )
+        return list(records.values())
+
+    def keys(self) -> list[str]:
+        return sorted(str(row["key"]) for row in self.eg.select(self.query("bib-keys")))
+
+
+class SourceIndex:
+    """The bib entries of a graph, indexed for matching references and
+    author-year citations.
+
+    Built from a list of records, or from a graph with :meth:`from_graph`.
+    Given the draft, that fetches only the entries the draft can need (by key,
+    DOI and first author, one small query each) and more on demand (all keys
+    for a misspelt key, the entries of a year for a reference whose first
+    author matches nothing), so a large bibliography is never read whole.
+    """
+
+    def __init__(self, records=(), *, fetch: _Fetcher | None = None):
+        self.records: dict[str, SourceRecord] = {}
+        self.by_lower: dict[str, str] = {}
+        self.by_doi: dict[str, str] = {}
+        self.by_author: dict[str, list[SourceRecord]] = {}
+        self._title_words: dict[str, set[str]] = {}
+        self._journal_words: dict[str, set[str]] = {}
+        self._fetch = fetch
+        self._all_keys: list[str] | None = None if fetch else []
+        self._years_loaded: set[str] = set()
+        self.add(records)
+
+    def add(self, records) -> None:
+        for r in records:
+            if r.key in self.records:
+                continue
+            self.records[r.key] = r
+            self.by_lower[r.key.lower()] = r.key
+            if r.doi:
+                self.by_doi[r.doi.lower()] = r.key
+            if r.first_author:
+                for name in _name_forms(r.first_author):
+                    self.by_author.setdefault(name, []).append(r)
+            self._title_words[r.key] = _words(r.title)
+            self._journal_words[r.key] = _words(r.journal or "")
+
+    @classmethod
+    def from_graph(cls, eg: EvidenceGraph, draft: Draft | None = None) -> SourceIndex:
+        """Every bib entry of ``eg``, or, given ``draft``, those it can need."""
+        fetch = _Fetcher(eg)
+        if draft is None:
+            index = cls(fetch.rows("bib-index"))
+            index._all_keys = sorted(index.records)
+            index._fetch = None
+            return index
+        index = cls(fetch=fetch)
+        keys = {t for s in draft.sentences for c in s.citations if c.kind == "pandoc" for t in c.targets}
+        families = {r.first_author for r in draft.references if r.first_author}
+        for c in draft.citations:
+            if c.kind == "author-year":
+                families.update(t.rsplit(" ", 1)[0] for t in c.targets)
+        dois = {r.doi for r in draft.references if r.doi}
+        for key in sorted(keys):
+            index.add(fetch.rows("bib-by-key", "key", key))
+        for family in sorted(families):
+            for spelling in dict.fromkeys((family, family[:1].swapcase() + family[1:])):
+                index.add(fetch.rows("bib-by-family", "family", spelling))
+        for doi in sorted(dois):
+            for ref in draft.references:  # the DOI as written, and lower-cased
+                m = re.search(re.escape(doi), ref.text, re.I)
+                if m:
+                    for spelling in dict.fromkeys((m.group(0), doi)):
+                        index.add(fetch.rows("bib-by-doi", "doi", spelling))
+                    break
+        return index
+
+    def _load_all_keys(self) -> list[str]:
+        if self._all_keys is None:
+            self._all_keys = self._fetch.keys() if self._fetch else sorted(self.records)
+            for k in self._all_keys:
+                self.by_lower.setdefault(k.lower(), k)
+        return self._all_keys
+
+    def _load_year(self, year: str) -> None:
+        if self._fetch and year not in self._years_loaded:
+            self._years_loaded.add(year)
+            self.add(self._fetch.rows("bib-by-year", "year", year))
+
+    def key(self, key: str) -> str | None:
+        """The bib key as spelt in sources.bib (case-insensitive), or None."""
+        found = self.by_lower.get(key.lower())
+        if found is None and self._fetch is not None:
+            self._load_all_keys()
+            found = self.by_lower.get(key.lower())
+        return found
+
+    def close_keys(self, key: str, n: int = 3) -> list[str]:
+        import difflib
+
+        lowered = {k.lower(): k for k in self._load_all_keys()} or dict(self.by_lower)
+        return [lowered[k] for k in difflib.get_close_matches(key.lower(), list(lowered), n=n, cutoff=0.6)]
+
+    def by_author_year(self, family: str, year: str) -> list[str]:
+        """Keys whose first author is ``family`` and year ``year`` ("2006" or "2006a")."""
+        suffix = year[4:]
+        hits = [r.key for r in self.by_author.get(fold(family), []) if r.year == year[:4]]
+        if suffix and len(hits) > 1:
+            hits = [k for k in hits if k.lower().endswith(year[:4] + suffix)] or hits
+        return sorted(hits)
+
+    def match_reference(self, ref: Reference) -> tuple[str | None, str]:
+        """(bib key, how) for one reference: by DOI, else first author + year +
+        title or journal words, else title + year alone."""
+        if ref.doi and ref.doi in self.by_doi:
+            return self.by_doi[ref.doi], "doi"
+        words = _words(ref.text)
+        candidates: list[tuple[float, str]] = []
+        if ref.first_author:
+            for name in _name_forms(ref.first_author):
+                for r in self.by_author.get(name, []):
+                    if r.year not in ref.years:
+                        continue
+                    title = _overlap(self._title_words[r.key], words)
+                    journal = _overlap(self._journal_words[r.key], words)
+                    if title >= TITLE_MATCH_MIN or journal >= JOURNAL_MATCH_MIN:
+                        candidates.append((title + journal / 10, r.key))
+            if candidates:
+                return max(candidates)[1], "author-year-title"
+        for year in ref.years:
+            self._load_year(year)
+        for key, title_words in self._title_words.items():
+            r = self.records[key]
+            if r.year in ref.years and _overlap(title_words, words) >= TITLE_ONLY_MATCH_MIN:
+                candidates.append((_overlap(title_words, words), key))
+        if candidates:
+            return max(candidates)[1], "title-year"
+        return None, "none"
+
+
+def _name_forms(family: str) -> list[str]:
+    """Folded forms of a family name: whole ("vanderworp") and last word ("worp")."""
+    whole = fold(family)
+    last = fold(re.split(r"[\s]+", family.strip())[-1]) if family.strip() else ""
+    return [f for f in dict.fromkeys((whole, last)) if f]
+
+
+def _overlap(needed: set[str], have: set[str]) -> float:
+    return len(needed & have) / len(needed) if needed else 0.0
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A citation that names no known source, and why."""
+
+    line: int
+    marker: str
+    target: str  #: the key, number or "Family YEAR" that failed
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: citation {self.marker} ({self.target}): {self.reason}"
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "marker": self.marker, "target": self.target, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Every citation of a draft tied to bib keys."""
+
+    #: per sentence (same order as ``draft.sentences``): the bib keys it cites, in order
+    cited: tuple[tuple[str, ...], ...]
+    #: per sentence: the citations that could not be resolved
+    unresolved: tuple[tuple[Unresolved, ...], ...]
+    #: per reference (same order as ``draft.references``): its bib key or None
+    reference_keys: tuple[str | None, ...]
+    #: per sentence: the citations that count (a tentative narrative one only if it resolved)
+    counted: tuple[tuple[Citation, ...], ...] = ()
+
+    @property
+    def all_unresolved(self) -> list[Unresolved]:
+        return [u for group in self.unresolved for u in group]
+
+
+def resolve(draft: Draft, index: SourceIndex) -> Resolution:
+    """Tie each citation in ``draft`` to bib keys.
+
+    Numbers go through the draft's reference list (matched to the bib by
+    :meth:`SourceIndex.match_reference`); pandoc keys must be bib keys;
+    author-year pairs go through the reference list when one matches, else
+    straight to the bib by first author and year.
+    """
+    ref_keys = tuple(index.match_reference(r)[0] for r in draft.references)
+    by_label = {r.label: (r, k) for r, k in zip(draft.references, ref_keys)}
+    cited: list[tuple[str, ...]] = []
+    unresolved: list[tuple[Unresolved, ...]] = []
+    counted: list[tuple[Citation, ...]] = []
+    for sentence in draft.sentences:
+        keys: list[str] = []
+        bad: list[Unresolved] = []
+        real: list[Citation] = []
+        for c in sentence.citations:
+            found = False
+            for target in c.targets:
+                key, reason = _resolve_one(c, target, draft, index, by_label, ref_keys)
+                if key:
+                    found = True
+                    if key not in keys:
+                        keys.append(key)
+                elif not c.tentative:
+                    bad.append(Unresolved(c.line, c.marker, target, reason))
+            if found or not c.tentative:
+                real.append(c)
+        cited.append(tuple(keys))
+        unresolved.append(tuple(bad))
+        counted.append(tuple(real))
+    return Resolution(tuple(cited), tuple(unresolved), ref_keys, tuple(counted))
+
+
+def _resolve_one(c: Citation, target: str, draft: Draft, index: SourceIndex, by_label, ref_keys):
+    if c.kind == "pandoc":
+        key = index.key(target)
+        if key:
+            return key, ""
+        close = index.close_keys(target)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        return None, f"no entry {target!r} in sources.bib{hint}"
+    if c.kind in ("numeric", "superscript"):
+        if not draft.references:
+            return None, "the draft has no reference list to look the number up in"
+        if target not in by_label:
+            return None, f"the reference list has no entry {target} (it has {len(draft.references)})"
+        ref, key = by_label[target]
+        if key is None:
+            return None, f"reference {target} ({ref.short(50)}) matches no entry in sources.bib"
+        return key, ""
+    # author-year
+    family, year = target.rsplit(" ", 1)
+    for ref, key in zip(draft.references, ref_keys):
+        if ref.first_author and year[:4] in ref.years and set(_name_forms(ref.first_author)) & set(_name_forms(family)):
+            if key is None:
+                return None, f"reference {ref.label} ({ref.short(50)}) matches no entry in sources.bib"
+            return key, ""
+    hits = index.by_author_year(family, year)
+    if len(hits) == 1:
+        return hits[0], ""
+    if hits:
+        return None, f"ambiguous: {', '.join(hits)} (add a year letter, e.g. {year[:4]}a)"
+    return None, f"no entry by {family} in {year} in sources.bib or the reference list"

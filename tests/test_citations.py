@@ -199,6 +199,14 @@ def test_citeproc_py_syndrome_bug_is_worked_around():
     assert "Really a Friction Syndrome?” Journal" in chicago
 
 
+def test_no_stop_after_a_semicolon_as_pandoc(pandoc):
+    # An article with neither volume nor pages: citeproc-py prints "2019;."
+    bib = DATA / "xss" / "xss-sources.bib"
+    ours = format_entry(parse_bib(bib).entries["plain2019"], "vancouver", key="plain2019")
+    assert ours == "Plain P. A plain fictional study. Journal of Invented Results. 2019;"
+    assert pandoc("vancouver", bib)["plain2019"] == ours
+
+
 @pytest.mark.parametrize("key", sorted(ENTRIES))
 @pytest.mark.parametrize("style", ["vancouver", "apa"])
 def test_same_after_rdf_round_trip(key, style):

@@ -214,7 +214,7 @@ def test_graphml_edge_ids_are_unique(exports):
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     edges = ET.fromstring(exports["graphml"].encode("utf-8")).findall(".//g:edge", ns)
     ids = [e.get("id") for e in edges]
-    assert len(ids) == 356 and len(set(ids)) == 356 and ids[:3] == ["e0", "e1", "e2"]
+    assert len(ids) == 394 and len(set(ids)) == 394 and ids[:3] == ["e0", "e1", "e2"]
 
 
 def test_graphml_reads_back_the_same_in_networkx_and_igraph(exports, tmp_path):
@@ -450,7 +450,7 @@ def nanopub_dir(tmp_path_factory):
 
 def test_folder_has_one_nanopub_per_claim_file(nanopub_dir, eg):
     files = sorted(nanopub_dir.iterdir())
-    assert len(files) == len(eg.claim_iris) == 67
+    assert len(files) == len(eg.claim_iris) == 71
     ds = _trig((nanopub_dir / "fascia-elongation-needs-900n.trig").read_text(encoding="utf-8"))
     this = NANOPUB["fascia-elongation-needs-900n"]
     assert {str(g.identifier) for g in ds.graphs() if len(g)} == {f"{this}#{p}" for p in _PARTS}

@@ -51,9 +51,9 @@ def folder(tmp_path, capsys):
 
 def test_sign_verify_then_a_changed_byte_fails(capsys, folder, key):
     code, out, err = _run(capsys, "nanopub", "sign", str(folder), "--key", str(key), "--orcid", ORCID, "--name", "T")
-    assert code == 0 and err == f"signed 67 nanopublications in {folder}\n"
+    assert code == 0 and err == f"signed 71 nanopublications in {folder}\n"
     lines = out.splitlines()
-    assert len(lines) == 67
+    assert len(lines) == 71
     name, uri = lines[0].split("  ")
     assert name == "bursa-is-pain-source.trig"
     assert uri.startswith("https://w3id.org/evidence-graph/np/bursa-is-pain-source.RA") and len(uri) > 60
@@ -61,7 +61,7 @@ def test_sign_verify_then_a_changed_byte_fails(capsys, folder, key):
     assert uri in text and "npx:hasSignature" in text and ORCID.rpartition("/")[2] in text
 
     code, out, err = _run(capsys, "nanopub", "verify", str(folder))
-    assert (code, out, err) == (0, "", "67 of 67 nanopublications verified\n")
+    assert (code, out, err) == (0, "", "71 of 71 nanopublications verified\n")
 
     target = folder / "itb-is-fascia-not-muscle.trig"
     data = bytearray(target.read_bytes())
@@ -69,13 +69,13 @@ def test_sign_verify_then_a_changed_byte_fails(capsys, folder, key):
     data[at] ^= 0x20  # flip the case of one letter of the claim's label
     target.write_bytes(bytes(data))
     code, out, err = _run(capsys, "nanopub", "verify", str(folder))
-    assert code == 1 and err == "66 of 67 nanopublications verified\n"
+    assert code == 1 and err == "70 of 71 nanopublications verified\n"
     assert out.startswith(f"{target}: ") and "hash" in out and out.count("\n") == 1
 
 
 def test_verify_rejects_unsigned(capsys, folder, nanopub_sign):
     code, out, err = _run(capsys, "nanopub", "verify", str(folder))
-    assert code == 1 and err == "0 of 67 nanopublications verified\n"
+    assert code == 1 and err == "0 of 71 nanopublications verified\n"
     assert out.splitlines()[0] == f"{folder / 'bursa-is-pain-source.trig'}: not signed (run evg nanopub sign)"
 
 

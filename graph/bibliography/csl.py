@@ -21,7 +21,8 @@ citeproc) in a few places; :class:`_Style` and :func:`_tidy` correct them:
 * title case leaves the word after a hyphen alone (``Multi-modal``; the
   Chicago Manual and pandoc give ``Multi-Modal``);
 * a title ending in ``?`` or ``!`` gets the style's full stop as well
-  (``syndrome?.``), and with ``punctuation-in-quote`` (US English) a full
+  (``syndrome?.``; likewise ``2019;.`` in Vancouver when an article has no
+  volume: pandoc prints ``2019;``), and with ``punctuation-in-quote`` (US English) a full
   stop or comma after a closing quotation mark stays outside it.
 """
 
@@ -199,7 +200,7 @@ def _title_case(text):
 
 #: Repairs on citeproc-py's output (see the module docstring).
 _QUOTE_PUNCT = re.compile(r"([”’])([.,])")
-_DOUBLE_STOP = re.compile(r"([?!])([”’]?)\.")
+_DOUBLE_STOP = re.compile(r"([?!;])([”’]?)\.")
 
 
 def _tidy(text: str, punctuation_in_quote: bool) -> str:

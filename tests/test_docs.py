@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from click.testing import CliRunner
 
-from graph.cli import COMMANDS, cli
+from graph.cli import COMMANDS
 from graph.model.namespaces import PREFIXES, RDF
 
 from .conftest import ROOT
@@ -62,11 +61,11 @@ def test_prefix_iris_in_readme_match_the_code():
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_every_command_is_documented_and_has_an_example(name):
+def test_every_command_is_documented_and_has_an_example(evg, name):
     assert f"`evg {name}" in README, f"README.md has no section for `evg {name}`"
-    result = CliRunner().invoke(cli, [name, "--help"])
-    assert result.exit_code == 0, result.output
-    assert "Example" in result.output, f"`evg {name} --help` should include an example"
+    code, out, err = evg(name, "--help")
+    assert code == 0, err
+    assert "Example" in out, f"`evg {name} --help` should include an example"
 
 
 def _quick_start_commands() -> list[str]:

@@ -1,4 +1,5 @@
-"""``evg nanopub sign`` and ``verify`` with nanopub-sign, on the bundled corpus."""
+"""``evg nanopub sign`` and ``verify`` (graph/cli/nanopub.py, graph/export/signing.py)
+with nanopub-sign, on the bundled corpus."""
 
 from __future__ import annotations
 
@@ -7,19 +8,9 @@ import sys
 
 import pytest
 
-from graph.cli import main
+from .conftest import CORPUS, ROOT, require_or_skip
 
-from .conftest import ROOT, require_or_skip
-
-CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
 ORCID = "https://orcid.org/0000-0002-1825-0097"
-
-
-def _run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +33,15 @@ def key(tmp_path, nanopub_sign):
 
 
 @pytest.fixture
-def folder(tmp_path, capsys):
+def folder(tmp_path, evg):
     out = tmp_path / "nanopubs"
-    code, _, _ = _run(capsys, "export", *CORPUS, "--format", "trig-nanopub", "-o", str(out), "--creator", ORCID)
+    code, _, _ = evg("export", *CORPUS, "--format", "trig-nanopub", "-o", str(out), "--creator", ORCID)
     assert code == 0
     return out
 
 
-def test_sign_verify_then_a_changed_byte_fails(capsys, folder, key):
-    code, out, err = _run(capsys, "nanopub", "sign", str(folder), "--key", str(key), "--orcid", ORCID, "--name", "T")
+def test_sign_verify_then_a_changed_byte_fails(evg, folder, key):
+    code, out, err = evg("nanopub", "sign", str(folder), "--key", str(key), "--orcid", ORCID, "--name", "T")
     assert code == 0 and err == f"signed 71 nanopublications in {folder}\n"
     lines = out.splitlines()
     assert len(lines) == 71
@@ -60,7 +51,7 @@ def test_sign_verify_then_a_changed_byte_fails(capsys, folder, key):
     text = (folder / name).read_text(encoding="utf-8")
     assert uri in text and "npx:hasSignature" in text and ORCID.rpartition("/")[2] in text
 
-    code, out, err = _run(capsys, "nanopub", "verify", str(folder))
+    code, out, err = evg("nanopub", "verify", str(folder))
     assert (code, out, err) == (0, "", "71 of 71 nanopublications verified\n")
 
     target = folder / "itb-is-fascia-not-muscle.trig"
@@ -68,21 +59,21 @@ def test_sign_verify_then_a_changed_byte_fails(capsys, folder, key):
     at = data.index(b"rdfs:label ") + len(b'rdfs:label "') + 2
     data[at] ^= 0x20  # flip the case of one letter of the claim's label
     target.write_bytes(bytes(data))
-    code, out, err = _run(capsys, "nanopub", "verify", str(folder))
+    code, out, err = evg("nanopub", "verify", str(folder))
     assert code == 1 and err == "70 of 71 nanopublications verified\n"
     assert out.startswith(f"{target}: ") and "hash" in out and out.count("\n") == 1
 
 
-def test_verify_rejects_unsigned(capsys, folder, nanopub_sign):
-    code, out, err = _run(capsys, "nanopub", "verify", str(folder))
+def test_verify_rejects_unsigned(evg, folder, nanopub_sign):
+    code, out, err = evg("nanopub", "verify", str(folder))
     assert code == 1 and err == "0 of 71 nanopublications verified\n"
     assert out.splitlines()[0] == f"{folder / 'bursa-is-pain-source.trig'}: not signed (run evg nanopub sign)"
 
 
-def test_a_bad_key_is_one_line(capsys, folder, tmp_path, nanopub_sign):
+def test_a_bad_key_is_one_line(evg, folder, tmp_path, nanopub_sign):
     bad = tmp_path / "bad.pem"
     bad.write_text("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n")
-    code, out, err = _run(capsys, "nanopub", "sign", str(folder), "--key", str(bad), "--orcid", ORCID)
+    code, out, err = evg("nanopub", "sign", str(folder), "--key", str(bad), "--orcid", ORCID)
     assert (code, out) == (2, "")
     assert (
         err

@@ -1,22 +1,21 @@
 """The HTML evidence graph without a browser: what the page holds (exact
 nodes, edges and details), selections, layout, escaping, and ``evg html``.
 
-The browser tests are in test_html_browser.py.
+The browser tests are in test_render_html_browser.py.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from rdflib import URIRef
 
 import graph
-from graph.cli import cli
 from graph.model.errors import NotFoundError
 from graph.model.namespaces import CONCEPT
 from graph.render.html import build_html, build_view, layout, write_html
@@ -391,29 +390,29 @@ def test_html_query_starts_with_a_comment_and_gives_exact_rows(xss, name):
 # --- the command -------------------------------------------------------------------------------
 
 
-def test_evg_html_writes_the_page_and_prints_its_path(tmp_path):
+def test_evg_html_writes_the_page_and_prints_its_path(evg, tmp_path):
     out = tmp_path / "sub" / "graph.render.html"
-    result = CliRunner().invoke(cli, ["html", *XSS_ARGS, "-o", str(out)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert result.stdout == f"{out}\n"
-    assert result.stderr == "3 claims, 2 sources, 1 articles, 2 topics; 10 links (whole graph)\n"
+    result = evg("html", *XSS_ARGS, "-o", out)
+    assert result.code == 0, result.err
+    assert result.out == f"{out}\n"
+    assert result.err == "3 claims, 2 sources, 1 articles, 2 topics; 10 links (whole graph)\n"
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_evg_html_default_path(tmp_path, monkeypatch):
+def test_evg_html_default_path(evg, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["html", *XSS_ARGS], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert result.stdout == "build/evidence-graph.html\n"
+    result = evg("html", *XSS_ARGS)
+    assert result.code == 0, result.err
+    assert result.out == "build/evidence-graph.html\n"
     assert (tmp_path / "build" / "evidence-graph.html").is_file()
 
 
-def test_evg_html_selection_summary(tmp_path):
+def test_evg_html_selection_summary(evg, tmp_path):
     out = tmp_path / "g.html"
     args = ["html", *XSS_ARGS, "-o", str(out), "--focus", "evil2020", "--depth", "2"]
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == "2 claims, 1 sources, 1 articles, 2 topics; 7 links (2 hops around source:evil2020)\n"
+    result = evg(*args)
+    assert result.code == 0, result.err
+    assert result.err == "2 claims, 1 sources, 1 articles, 2 topics; 7 links (2 hops around source:evil2020)\n"
 
 
 @pytest.mark.parametrize(
@@ -422,16 +421,13 @@ def test_evg_html_selection_summary(tmp_path):
         (["--focus", "nobody"], 1, "evg: error: no claim or source named 'nobody'\n"),
         (["--topic", "fatpad"], 1, "evg: error: no topic named 'fatpad'; did you mean: fat-pad?\n"),
         (["--claims", "missing.ttl"], 2, "evg: error: missing.ttl: no such file or folder\n"),
+        (["--depth", "2"], 2, "evg: error: --depth needs --focus: it counts links from the focused node\n"),
+        (["--depth", "1"], 2, "evg: error: --depth needs --focus: it counts links from the focused node\n"),
     ],
 )
-def test_evg_html_errors_are_one_line_and_write_nothing(tmp_path, capsys, monkeypatch, args, code, message):
-    from graph.cli import main
-
+def test_evg_html_errors_are_one_line_and_write_nothing(tmp_path, evg, monkeypatch, args, code, message):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as info:
-        main(["html", *XSS_ARGS, "-o", "g.html", *args])
-    out, err = capsys.readouterr()
-    assert (info.value.code, out, err) == (code, "", message)
+    assert evg("html", *XSS_ARGS, "-o", "g.html", *args) == (code, "", message)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -439,3 +435,34 @@ def test_write_html_result(xss, tmp_path):
     result = write_html(xss, tmp_path / "x.html", topic="fat-pad")
     assert result.summary() == "3 claims, 2 sources, 1 articles, 2 topics; 10 links (topic fat-pad)"
     assert result.bytes == (tmp_path / "x.html").stat().st_size
+
+
+def test_labels_are_whole_texts_and_the_focus_is_recorded(xss, eg):
+    view = build_view(eg)
+    texts = {f"claim:{c.slug}": " ".join(c.text.split()) for c in eg.claims()}
+    assert {n.id: n.label for n in view.nodes if n.kind == "claim"} == texts
+    assert max(map(len, texts.values())) > 120  # long ones are kept whole: the page wraps them
+    assert view.focus is None
+    assert build_view(xss, focus="evil2020").focus == "source:evil2020"
+    assert build_view(xss, focus="img-label", depth=2).focus == "claim:img-label"
+
+
+def test_claim_rows_leave_room_for_their_wrapped_labels(eg):
+    from graph.render.html._layout import DOT_ROOM, LINE_H, ROW_GAP, label_lines
+
+    view = build_view(eg)
+    layout(view)
+    claims = sorted((n for n in view.nodes if n.kind == "claim"), key=lambda n: (round(n.x), n.y))
+    for a, b in itertools.pairwise(claims):
+        if round(a.x) == round(b.x):  # the next dot down the same column starts below a's label
+            assert b.y - a.y >= DOT_ROOM + ROW_GAP + LINE_H * label_lines(a.label) - 1e-9
+
+
+def test_page_carries_the_shared_palette_and_the_focus(xss):
+    from graph.render.palette import as_json
+
+    html, _ = build_html(xss, focus="evil2020")
+    data = _embedded(html, "evg-data")
+    assert data["palette"] == as_json()
+    assert data["focus"] == "source:evil2020"
+    assert _embedded(build_html(xss)[0], "evg-data")["focus"] is None

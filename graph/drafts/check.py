@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, ClassVar
 from graph.drafts.parse import Draft, Resolution, SourceIndex, Unresolved, resolve
 
 if TYPE_CHECKING:  # pragma: no cover
+    from graph.drafts.ownbib import OwnBibliography
     from graph.evidence.graph import EvidenceGraph
 
 __all__ = [
@@ -289,6 +290,8 @@ class CheckReport:
     sentences: tuple[SentenceCheck, ...]
     references: tuple[ReferenceCheck, ...]
     unresolved: tuple[Unresolved, ...]
+    #: cited keys of the writer's own bibliography: key -> (entry, corpus key or None, how)
+    own_keys: dict = field(default_factory=dict, compare=False)
     #: formats a bib key as a reference in ``style``; called only for the keys shown
     formatter: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
     _formatted: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -305,6 +308,11 @@ class CheckReport:
         return {status: counts.get(status, 0) for status in Status.ALL}
 
     @property
+    def not_in_graph(self) -> tuple[Unresolved, ...]:
+        """Citations of keys in the writer's bibliography whose entries map to no corpus source."""
+        return tuple(u for u in self.unresolved if u.not_in_graph)
+
+    @property
     def failing(self) -> bool:
         """Whether any sentence is miscited or unsourced (``--strict`` exits 1)."""
         return any(s.status in Status.FAILING for s in self.sentences)
@@ -318,6 +326,11 @@ class CheckReport:
             "summary": self.summary,
             "references": [r.to_dict() for r in self.references],
             "unresolved": [u.to_dict() for u in self.unresolved],
+            "not_in_graph": [u.to_dict() for u in self.not_in_graph],
+            "bibliography": {
+                key: {"file": entry.path, "line": entry.line, "source": source, "how": how if source else None}
+                for key, (entry, source, how) in sorted(self.own_keys.items())
+            },
         }
 
 
@@ -338,13 +351,21 @@ def check_draft(
     style: str = "vancouver",
     threshold: float = MATCH_THRESHOLD,
     index: SourceIndex | None = None,
+    bibliography: OwnBibliography | None = None,
 ) -> CheckReport:
     """Check every sentence of ``draft``: one search per sentence, then the
-    status from its citations and the matched claim's sources."""
+    status from its citations and the matched claim's sources.
+
+    ``bibliography`` is the writer's own (:mod:`graph.drafts.ownbib`); by
+    default, the files the draft's front matter names."""
     from graph.bibliography.citations import check_style
 
     check_style(style)
-    resolution = _resolution(eg, draft, index)
+    if bibliography is None and draft.bibliography:
+        from graph.drafts.ownbib import read_own_bibliographies
+
+        bibliography = read_own_bibliographies(draft.path, draft.bibliography)
+    resolution = _resolution(eg, draft, index, bibliography)
     from graph.bibliography.citations import format_citation
     from graph.model.progress import track
 
@@ -364,17 +385,18 @@ def check_draft(
         sentences=tuple(checks),
         references=references,
         unresolved=tuple(resolution.all_unresolved),
+        own_keys=dict(resolution.own_keys),
         formatter=lambda key: format_citation(eg, key, style),
     )
 
 
-def _resolution(eg: EvidenceGraph, draft: Draft, index: SourceIndex | None) -> Resolution:
+def _resolution(eg: EvidenceGraph, draft: Draft, index: SourceIndex | None, own=None) -> Resolution:
     if index is None and (draft.references or draft.citations):
-        index = SourceIndex.from_graph(eg, draft)
+        index = SourceIndex.from_graph(eg, draft, own)
     if index is None:
         n = len(draft.sentences)
         return Resolution(((),) * n, ((),) * n, (), ((),) * n)
-    return resolve(draft, index)
+    return resolve(draft, index, own)
 
 
 def _judge(line, text, cited, unresolved, claim, similarity, negative) -> SentenceCheck:
@@ -463,9 +485,13 @@ def render_table(report: CheckReport, *, width: int | None = None) -> str:
         out.append(textwrap.fill(s.text, width, initial_indent=head, subsequent_indent=indent))
         for label, body in _details(report, s):
             out.append(textwrap.fill(body, width, initial_indent=indent + label, subsequent_indent=indent + "  "))
-    if report.unresolved:
+    failed = [u for u in report.unresolved if not u.not_in_graph]
+    if failed:
         out += ["", "citations that could not be resolved:"]
-        out += [f"  {report.draft}:{u.line}: {u.marker} ({u.target}): {u.reason}" for u in report.unresolved]
+        out += [f"  {report.draft}:{u.line}: {u.marker} ({u.target}): {u.reason}" for u in failed]
+    if report.not_in_graph:
+        out += ["", "not in the evidence graph (in your bibliography, mapped to no corpus source):"]
+        out += [f"  {report.draft}:{u.line}: {u.marker}: {_entry_line(report, u.target)}" for u in report.not_in_graph]
     if report.references:
         out += ["", "reference list:"]
         for r in report.references:
@@ -474,6 +500,12 @@ def render_table(report: CheckReport, *, width: int | None = None) -> str:
     legend = "  ".join(f"{Status.MARKS[s]} {s}" for s in Status.ALL)
     out += ["", legend]
     return "\n".join(out) + "\n"
+
+
+def _entry_line(report: CheckReport, key: str) -> str:
+    entry = report.own_keys[key][0]
+    what = ", ".join(p for p in (entry.first_author, entry.year, entry.title) if p)
+    return f"{key} ({entry.where}): {what}"
 
 
 def _summary_line(report: CheckReport) -> str:
@@ -536,9 +568,13 @@ def render_markdown(report: CheckReport) -> str:
             out.append(f"- **line {s.line}, {Status.MARKS[s.status]} {s.status}**: {_md(s.text)}")
             for label, body in _details(report, s):
                 out.append(f"  - {label.strip().rstrip(':')}: {_md(body)}")
-    if report.unresolved:
+    failed = [u for u in report.unresolved if not u.not_in_graph]
+    if failed:
         out += ["", "## Citations that could not be resolved", ""]
-        out += [f"- line {u.line}: `{u.marker}` ({u.target}): {_md(u.reason)}" for u in report.unresolved]
+        out += [f"- line {u.line}: `{u.marker}` ({u.target}): {_md(u.reason)}" for u in failed]
+    if report.not_in_graph:
+        out += ["", "## Not in the evidence graph", ""]
+        out += [f"- line {u.line}: `{u.marker}`: {_md(_entry_line(report, u.target))}" for u in report.not_in_graph]
     if report.references:
         out += ["", "## Reference list", "", "| label | key | reference |", "|---|---|---|"]
         for r in report.references:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from graph.drafts.citations import _sentences
 from graph.drafts.markup import _NAME, _NUMBERED, _YEAR, MARKDOWN_SUFFIXES, _Block, _blocks
+from graph.drafts.ownbib import front_matter_bibliography
 from graph.drafts.records import Citation, Draft, Reference, Sentence
 from graph.model.errors import InputError
 
@@ -106,6 +107,7 @@ def parse_draft(text: str, path: str = "<draft>", *, markdown: bool = True) -> D
         reference_line=ref_line,
         text=text,
         footnotes=tuple(footnotes),
+        bibliography=front_matter_bibliography(text),
     )
 
 

@@ -117,12 +117,17 @@ def evaluate_references(eg, half: str) -> tuple[int, int, list[str]]:
     the expected ``sources.bib`` key, or none for a reference not in the corpus."""
     from graph.drafts.parse import parse_draft
     from graph.drafts.resolve import SourceIndex
+    from graph.model.errors import InputError
 
     with (EVAL / "references.tsv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t") if r["half"] == half]
     right, misses = 0, []
     for r in rows:
-        draft = parse_draft(f"Text [1].\n\n## References\n\n1. {r['reference']}\n", "references.md")
+        try:
+            draft = parse_draft(f"Text [1].\n\n## References\n\n1. {r['reference']}\n", "references.md")
+        except InputError as exc:  # a reference with no year and no identifier is unusable input
+            misses.append(f"{r['id']} refused ({exc.problem.message}), want {r['expected_key'] or 'none'}")
+            continue
         key, how = SourceIndex.from_graph(eg, draft).match_reference(draft.references[0])
         if (key or "") == r["expected_key"]:
             right += 1

@@ -122,3 +122,39 @@ def test_sources_keeps_its_meaning_and_points_to_bib(evg):
         "fairclough2006, fairclough2007, falvey2010 and 3 more): --sources replaces the corpus bibliography; "
         f"to check the draft against your own bibliography, use --bib {DRAFTS / 'zotero.bib'}"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            '[\n  {"id": "a", "title": "x"},\n  {"title": "no key"}\n]\n',
+            3,
+            "CSL-JSON item has no 'id' (the citation key)",
+        ),
+        ('[\n  "fairclough2006"\n]\n', 2, "CSL-JSON item is str, not an object with an 'id'"),
+        ('[\n  {"id": "a",}\n]\n', 2, "not valid JSON: Expecting property name enclosed in double quotes"),
+        (
+            '"just a string"\n',
+            1,
+            "CSL-JSON must be an array of items (as Zotero exports it); this file holds not an array",
+        ),
+    ],
+)
+def test_csl_json_of_the_wrong_shape_names_file_and_line(evg, tmp_path, text, line, message):
+    bib = tmp_path / "refs.json"
+    bib.write_text(text, encoding="utf-8")
+    draft = tmp_path / "d.md"
+    draft.write_text("The IT band is anchored to the distal femur [@a].\n", encoding="utf-8")
+    assert evg("check", draft, "--bib", bib) == (2, "", f"evg: error: {bib}:{line}: {message}\n")
+
+
+def test_missing_bib_option_file(evg, tmp_path):
+    draft = tmp_path / "d.md"
+    draft.write_text("The IT band is anchored to the distal femur [@a].\n", encoding="utf-8")
+    missing = tmp_path / "nope.bib"
+    assert evg("check", draft, "--bib", missing) == (
+        2,
+        "",
+        f"evg: error: {missing}: no such bibliography file (--bib)\n",
+    )

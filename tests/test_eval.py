@@ -120,3 +120,52 @@ def test_unresolved_citation_is_named_not_cites_nothing(eg, tmp_path):
         "cites [^6], which could not be resolved: footnote [^6] (Exampleton Q. Kinesio taping for lateral knee "
         "pai…) matches no entry in sources.bib"
     )
+
+
+# --- bad input: tests/data/eval/drafts/bad (expected.tsv rows with status "error") --------
+
+BAD = ROOT / "tests" / "data" / "eval" / "drafts" / "bad"
+BAD_INPUT = {
+    "no-year.md": (
+        "no-year.md",
+        9,
+        "reference 1 has no year (Fairclough J, et al. The functional anatomy of th…): "
+        "add its year, or its DOI or PMID",
+    ),
+    "footnote-undefined.md": (
+        "footnote-undefined.md",
+        5,
+        "footnote [^2] has no definition (add a line '[^2]: ...')",
+    ),
+    "missing-bib.md": (
+        "missing-bib.md",
+        3,
+        f"bibliography file does-not-exist.bib does not exist ({BAD / 'does-not-exist.bib'})",
+    ),
+    "broken-bib.md": ("broken.bib", 10, "BibTeX syntax error: premature end of file"),
+    "wrong-shape-csl.md": (
+        "wrong-shape.json",
+        1,
+        "CSL-JSON must be an array of items (as Zotero exports it); this file holds an object",
+    ),
+}
+
+
+def test_every_bad_input_row_is_tested():
+    with (ROOT / "tests" / "data" / "eval" / "drafts" / "expected.tsv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["expected_status"] == "error"]
+    assert sorted(r["file"].removeprefix("bad/") for r in rows) == sorted(BAD_INPUT)
+    # where the error is the draft's own, it names the line the fixture table gives
+    lines = {r["file"].removeprefix("bad/"): int(r["line"]) for r in rows}
+    assert {k: line for k, (file, line, _) in BAD_INPUT.items() if file == k} == {
+        k: lines[k] for k, (file, _, _) in BAD_INPUT.items() if file == k
+    }
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUT))
+def test_bad_input_is_one_line_exit_2_nothing_written(evg, tmp_path, name):
+    file, line, message = BAD_INPUT[name]
+    out_file = tmp_path / "report.md"
+    code, out, err = evg("check", BAD / name, "--format", "md", "-o", out_file)
+    assert (code, out, err) == (2, "", f"evg: error: {BAD / file}:{line}: {message}\n")
+    assert not out_file.exists()

@@ -94,6 +94,13 @@ def parse_draft(text: str, path: str = "<draft>", *, markdown: bool = True) -> D
     for number, block in enumerate(blocks):
         sentences.extend(_sentences(text, block, number))
     references = _references(text, ref_blocks)
+    for r in references:
+        if not (r.years or r.doi or r.pmid or r.pmcid):
+            raise InputError(
+                path,
+                f"reference {r.label} has no year ({r.short(50)}): add its year, or its DOI or PMID",
+                r.line,
+            )
     defined = {f.label for f in footnotes}
     for c in (c for s in sentences for c in s.citations if c.kind == "footnote"):
         if c.targets[0] not in defined:

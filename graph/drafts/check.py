@@ -121,6 +121,7 @@ class ClaimMatcher:
         self._terms: dict[str, frozenset[str]] = {}
         self._weights: dict[str, float] = {}
         self._claims: dict[str, ClaimInfo] = {}
+        self._partners: dict[str, tuple[str, ...]] | None = None
 
     def claim(self, iri: str) -> ClaimInfo:
         """The :class:`ClaimInfo` of a claim IRI (cached)."""
@@ -206,6 +207,38 @@ class ClaimMatcher:
         claim, similarity = choose(cands, self.threshold, cited)
         return claim, similarity, cands
 
+    def partners(self, iri: str) -> tuple[str, ...]:
+        """The claims that ``ev:contradicts`` pairs with the claim ``iri`` (both ways)."""
+        if self._partners is None:
+            from graph.sparql.catalogue import query_text
+
+            found: dict[str, list[str]] = {}
+            for row in self.eg.select(query_text("draft/contradicts.rq")):
+                found.setdefault(str(row["claim"]), []).append(str(row["other"]))
+            self._partners = {k: tuple(sorted(set(v))) for k, v in found.items()}
+        return self._partners.get(iri, ())
+
+    def match_stance(self, text: str, cited=()) -> tuple[ClaimInfo | None, float, str, ClaimInfo | None]:
+        """(claim, similarity, relation, negated claim) for ``text``, reading
+        negation (:mod:`graph.drafts.negation`). A sentence that states the
+        opposite of the matched claim is matched to the claim that
+        ``ev:contradicts`` it, if there is one (``relation`` "same",
+        ``negated`` the claim it denies; among several, one a ``cited`` source
+        supports); else it keeps the claim with ``relation`` "opposite"."""
+        from graph.drafts.negation import OPPOSITE, SAME, relation
+
+        claim, similarity, _ = self.match(text, cited)
+        if claim is None:
+            return None, similarity, SAME, None
+        if relation(self.index.analyzer, text, claim.text) == SAME:
+            return claim, similarity, SAME, None
+        partners = [self.claim(iri) for iri in self.partners(claim.iri)]
+        if not partners:
+            return claim, similarity, OPPOSITE, None
+        wanted = set(cited)
+        backed = [p for p in partners if wanted & set(p.supported_by)]
+        return (backed or partners)[0], similarity, SAME, claim
+
 
 def choose(cands, threshold: float, cited=()) -> tuple[ClaimInfo | None, float]:
     """Pick the match among ``(claim, BM25 score, similarity)`` candidates
@@ -249,6 +282,10 @@ class SentenceCheck:
     verdicts: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     note: str = ""  #: why this status, in one sentence
     unresolved: tuple[Unresolved, ...] = ()
+    #: "same": the sentence states the claim; "opposite": it negates it (and no claim contradicts it)
+    relation: str = "same"
+    #: the claim the sentence negates, when it was matched to the claim that contradicts that one
+    negates: ClaimInfo | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -265,6 +302,8 @@ class SentenceCheck:
             "verdicts": {k: {"verdict": v, "review": r} for k, (v, r) in self.verdicts.items()},
             "note": self.note,
             "unresolved": [u.to_dict() for u in self.unresolved],
+            "relation": self.relation,
+            "negates": self.negates.iri if self.negates else None,
         }
 
 
@@ -374,8 +413,15 @@ def check_draft(
     checks = []
     rows = zip(draft.sentences, resolution.cited, resolution.unresolved)
     for sentence, cited, unresolved in track(rows, "checking sentences", total=len(draft.sentences)):
-        claim, similarity, _ = matcher.match(sentence.plain, cited)
-        checks.append(_judge(sentence.line, sentence.text, cited, unresolved, claim, similarity, negative))
+        claim, similarity, relation, negates = matcher.match_stance(sentence.plain, cited)
+        check = _judge(sentence.line, sentence.text, cited, unresolved, claim, similarity, negative, relation)
+        if negates is not None:
+            from dataclasses import replace
+
+            backing = [k for k in cited if k in negates.supported_by]
+            what = f", which the cited {', '.join(backing)} supports" if backing else ""
+            check = replace(check, negates=negates, note=f"{check.note}; the sentence denies {negates.slug}{what}")
+        checks.append(check)
     references = tuple(
         ReferenceCheck(r.label, r.line, r.text, key) for r, key in zip(draft.references, resolution.reference_keys)
     )
@@ -399,7 +445,9 @@ def _resolution(eg: EvidenceGraph, draft: Draft, index: SourceIndex | None, own=
     return resolve(draft, index, own)
 
 
-def _judge(line, text, cited, unresolved, claim, similarity, negative) -> SentenceCheck:
+def _judge(line, text, cited, unresolved, claim, similarity, negative, relation="same") -> SentenceCheck:
+    if claim is not None and relation == "opposite":
+        return _judge_opposite(line, text, cited, unresolved, claim, similarity, negative)
     if claim is None:
         note = "matches no known claim"
         if cited:
@@ -464,6 +512,50 @@ def _judge(line, text, cited, unresolved, claim, similarity, negative) -> Senten
     return result(Status.UNSOURCED, "cites nothing, and no source in the graph supports this claim either")
 
 
+def _judge_opposite(line, text, cited, unresolved, claim, similarity, negative) -> SentenceCheck:
+    """A sentence that states the opposite of ``claim`` (which no claim of the
+    graph contradicts): the claim's supporters back its negation's opposite,
+    its disputers back the sentence."""
+    refuted = {k for k, (iri, _, _) in claim.verdicts.items() if iri in negative}
+    supporters = [k for k in claim.supported_by if k not in refuted]
+    disputers = list(claim.disputed_by)
+    cited_supporting = [k for k in cited if k in supporters]
+    cited_disputing = [k for k in cited if k in disputers]
+    head = "states the opposite of this claim"
+
+    def result(status: str, note: str, suggest=()) -> SentenceCheck:
+        return SentenceCheck(
+            line,
+            text,
+            cited,
+            status,
+            claim,
+            similarity,
+            supported_by=tuple(supporters),
+            disputed_by=tuple(disputers),
+            suggest=tuple(suggest),
+            verdicts={k: (label, body) for k, (_, label, body) in claim.verdicts.items() if k in cited},
+            note=note,
+            unresolved=unresolved,
+            relation="opposite",
+        )
+
+    if cited:
+        if cited_disputing and not cited_supporting:
+            return result(Status.SUPPORTED, f"{head}, which the cited {', '.join(cited_disputing)} disputes")
+        if cited_supporting:
+            return result(
+                Status.MISCITED, f"{head}; the cited {', '.join(cited_supporting)} supports the claim, not its opposite"
+            )
+        return result(Status.MISCITED, f"{head}; none of the cited sources is known to dispute it", disputers)
+    if unresolved:
+        what = "; ".join(f"{u.marker}, which could not be resolved: {u.reason}" for u in unresolved)
+        return result(Status.UNSOURCED, f"{head}; cites {what}", disputers)
+    if supporters:
+        return result(Status.UNSOURCED, f"{head}, which {', '.join(supporters)} supports; cites nothing", disputers)
+    return result(Status.UNSOURCED, f"{head}; cites nothing", disputers)
+
+
 # --- rendering -----------------------------------------------------------------------
 
 
@@ -522,7 +614,8 @@ def _details(report: CheckReport, s: SentenceCheck) -> list[tuple[str, str]]:
     """(label, text) lines under a sentence."""
     rows: list[tuple[str, str]] = []
     if s.claim is not None:
-        rows.append(("claim: ", f"{s.claim.slug}: {s.claim.text}"))
+        label = "opposite of: " if s.relation == "opposite" else "claim: "
+        rows.append((label, f"{s.claim.slug}: {s.claim.text}"))
     if s.status != Status.UNMATCHED or s.cited or s.unresolved:
         rows.append(("why: ", s.note))
     for key in s.cited:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from graph.drafts.parse import Draft, Resolution, SourceIndex, Unresolved, resolve
+from graph.model.words import plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from graph.drafts.ownbib import OwnBibliography
@@ -604,9 +605,9 @@ def _summary_line(report: CheckReport) -> str:
     counts = report.summary
     parts = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
     total = len(report.sentences)
-    line = f"{total} sentence{'s' if total != 1 else ''}: {parts}"
+    line = f"{plural(total, 'sentence')}: {parts}" if parts else plural(total, "sentence")
     if report.unresolved:
-        line += f"; {len(report.unresolved)} unresolved citation{'s' if len(report.unresolved) != 1 else ''}"
+        line += f"; {plural(len(report.unresolved), 'unresolved citation')}"
     return line
 
 

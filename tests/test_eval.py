@@ -142,7 +142,11 @@ BAD_INPUT = {
         3,
         f"bibliography file does-not-exist.bib does not exist ({BAD / 'does-not-exist.bib'})",
     ),
-    "broken-bib.md": ("broken.bib", 10, "BibTeX syntax error: premature end of file"),
+    "broken-bib.md": (
+        "broken.bib",
+        2,
+        "BibTeX syntax error: '{' is never closed (the next field or entry starts inside it)",
+    ),
     "wrong-shape-csl.md": (
         "wrong-shape.json",
         1,

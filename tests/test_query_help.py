@@ -317,8 +317,8 @@ def test_documented_parameters_are_variables_of_their_query():
         ("exp", "no such command 'exp'; did you mean: export?"),
         (
             "xyz",
-            "no such command 'xyz'; the commands are: check, claims, export, extract, fmt, html, impact, nanopub, publish,"
-            " query, report, serve, sources, stats, validate",
+            "no such command 'xyz'; the commands are: check, claims, export, extract, fmt, html, impact, nanopub,"
+            " publish, query, report, serve, sources, stats, validate",
         ),
     ],
 )

@@ -84,7 +84,7 @@ def check(claims, sources, draft, fmt, style, strict, bib, markdown, output):
     Keys of the writer's own bibliography (front matter `bibliography:
     zotero.bib`, or --bib FILE) are checked as the corpus source their entry
     maps to; those that map to none are listed as "not in the evidence
-    graph". See docs/citations.md.
+    graph". See docs/draft-citations.md.
 
     Exit status: 0, or 1 with --strict when a sentence is miscited or
     unsourced; 2 for an unusable draft (missing, empty, binary).

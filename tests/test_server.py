@@ -220,12 +220,12 @@ def test_publish_falls_back_to_update_batches(writable_server, local, capsys):
         )
     assert exit_.value.code == 0
     assert capsys.readouterr().out == (
-        f"published 2135 triples to graph <{target}> at {writable_server}/update in 9 SPARQL Update requests "
+        f"published 2140 triples to graph <{target}> at {writable_server}/update in 9 SPARQL Update requests "
         "(the Graph Store endpoint refused it)\n"
     )
     text = "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) WHERE { ?s ?p ?o }"
     _names, rows = _sparqlwrapper_rows(writable_server + "/query", text, target)
-    assert [tuple(int(t) for t in row) for row in rows] == [(2135, 456)]
+    assert [tuple(int(t) for t in row) for row in rows] == [(2140, 457)]
     for query in QUERIES:
         _names, got = _sparqlwrapper_rows(writable_server + "/query", query.text, target)
         assert sorted(got, key=repr) == sorted(run_query(local, query.text).rows, key=repr), query.name

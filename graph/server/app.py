@@ -172,8 +172,10 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(pool: Pool, sock: socket.socket, *, editor: str | None = None) -> None:
-    """Serve on ``sock`` until SIGINT or SIGTERM (uvicorn stops gracefully on both)."""
+def run(pool: Pool, sock: socket.socket, *, editor: str | None = None, ready=None) -> None:
+    """Serve on ``sock`` until SIGINT or SIGTERM (uvicorn stops gracefully on
+    both); ``ready()`` is called once uvicorn serves and handles those signals,
+    so that a signal right after it (a test's, a user's Ctrl-C) stops cleanly."""
     import uvicorn
 
     config = uvicorn.Config(
@@ -185,7 +187,14 @@ def run(pool: Pool, sock: socket.socket, *, editor: str | None = None) -> None:
         limit_concurrency=256,
         server_header=False,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+
+    class _Server(uvicorn.Server):
+        async def startup(self, sockets=None):
+            await super().startup(sockets=sockets)
+            if self.started and ready is not None:
+                ready()
+
+    _Server(config).run(sockets=[sock])
 
 
 def declare_prefixes(text: str) -> str:
@@ -252,8 +261,8 @@ def serve(
     try:
         pool.start()
         base = f"http://{host}:{port}"
-        announce(f"SPARQL endpoint (read-only, {timeout:g} s query timeout, {workers} workers): {base}/query")
-        run(pool, sock, editor=editor_page())
+        line = f"SPARQL endpoint (read-only, {timeout:g} s query timeout, {workers} workers): {base}/query"
+        run(pool, sock, editor=editor_page(), ready=lambda: announce(line))
     except KeyboardInterrupt:
         pass
     finally:

@@ -170,7 +170,7 @@ def test_at_least_ten_named_queries_cover_the_model_questions():
     }
     assert model_questions <= names
     for name in sorted(model_questions):
-        assert "MODEL.md question" in named_query(name).description, name
+        assert "of docs/model.md" in named_query(name).description, name
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])

@@ -18,7 +18,7 @@ from graph.store.oxigraph import OxigraphBackend, to_rdflib
 
 __all__ = ["check_unknown_keys", "fill_store", "load_backend"]
 
-# The derived links of MODEL.md, as graph.ingest.turtle.derive computes them; run as
+# The derived links of docs/model.md, as graph.ingest.turtle.derive computes them; run as
 # an INSERT in memory, and as a CONSTRUCT bulk-loaded back on disk.
 DERIVE = """
 PREFIX cito: <http://purl.org/spar/cito/>

@@ -76,7 +76,7 @@ def parse_turtle(g: Graph, path: Path, text: str | None = None) -> None:
 
 
 def derive(g: Graph) -> None:
-    """Add the links users query, from the statements (see MODEL.md):
+    """Add the links users query, from the statements (see docs/model.md):
     support and dispute with their CiTO inverses, and contradicts both ways."""
     for statement in list(g.subjects(RDF.type, EV.Statement)):
         claim = g.value(statement, EV.claim)

@@ -43,6 +43,7 @@ def test_claim_detail_exact(eg):
         study_design="cadaveric study",
         evidence_rank=2,
         verdict="supported",
+        verdict_iri="https://w3id.org/evidence-graph/vocab#Supported",
         review="",
         label="Fairclough 2006",
     )

@@ -127,8 +127,8 @@ class ClaimMatcher:
         return got
 
     def _build(self, iri: str) -> ClaimInfo:
-        from graph.evidence.index import VERDICT_SEVERITY
         from graph.model.namespaces import CLAIM, EV, local_name
+        from graph.model.rules import VERDICT_SEVERITY
 
         # This claim's records: all of them on a small graph, fetched for it alone on a big one.
         raw = self._evidence._loaded(iri)
@@ -326,9 +326,9 @@ class CheckReport:
 
 def _negative_verdicts() -> frozenset[str]:
     """Verdicts that mean a source does not back what it is cited for."""
-    from graph.model.namespaces import EV
+    from graph.model.rules import NOT_SUPPORT_VERDICTS
 
-    return frozenset(str(v) for v in (EV.NotSupported, EV.Misattributed))
+    return frozenset(str(v) for v in NOT_SUPPORT_VERDICTS)
 
 
 def check_draft(

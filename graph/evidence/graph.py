@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 
 from graph.model.errors import NotFoundError
 from graph.model.namespaces import ARTICLE, CITO, CLAIM, DCTERMS, EV, RDFS, SOURCE, local_name
+from graph.model.rules import LOW_RANK_MAX, NOT_SUPPORT_VERDICTS, values_clause
 
 __all__ = ["LOW_RANK_MAX", "ClaimSummary", "EvidenceGraph", "SupportStatus", "load", "remote_graph"]
 
@@ -42,18 +43,14 @@ _Q_REFUTED = (
     + """PREFIX schema: <https://schema.org/>
 SELECT DISTINCT ?claim ?source WHERE {
   ?review schema:itemReviewed ?statement ; ev:aboutSource ?source ; ev:verdict ?verdict .
-  VALUES ?verdict { ev:NotSupported ev:Misattributed }
+  VERDICTS
   ?statement ev:claim ?claim }"""
-)
+).replace("VERDICTS", values_clause("verdict", NOT_SUPPORT_VERDICTS))
 _Q_ARTICLES = (
     _PREFIXES + "SELECT DISTINCT ?claim ?article WHERE { ?s a ev:Statement ; ev:claim ?claim ; oa:hasSource ?article }"
 )
 
 _NOT_IRI = re.compile(r'[\s<>"{}|^`\\]')
-
-#: Study designs ranked this low or lower are "low-rank evidence"
-#: (models, opinion, cadaver and bench studies).
-LOW_RANK_MAX = 2
 
 
 class SupportStatus:

@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from graph.model.namespaces import CITO, CLAIM, EV, local_name
+from graph.model.rules import VERDICT_SEVERITY
 from graph.sparql.catalogue import query_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,14 +45,6 @@ STANCES = {EV.Asserts: "asserts", EV.Rejects: "rejects", EV.Reports: "reports"}
 
 #: Review verdicts from most to least worrying. When one source has several
 #: reviews for one claim, the most worrying verdict is the one shown.
-VERDICT_SEVERITY = (
-    EV.Misattributed,
-    EV.NotSupported,
-    EV.NumbersDiffer,
-    EV.Overstated,
-    EV.PartlySupported,
-    EV.Supported,
-)
 
 
 def load_query(name: str) -> str:
@@ -71,6 +64,7 @@ class SourceRef:
     verdict: str | None  #: label of the most worrying review verdict for this claim and source
     review: str | None  #: that review's body: what the source really reports
     label: str = ""  #: short name for tables: "Noehren 2007"
+    verdict_iri: str | None = None  #: the IRI of that verdict (ev:Misattributed, ...); not in the JSON
 
     def to_dict(self) -> dict:
         return {
@@ -375,6 +369,7 @@ class EvidenceIndex:
             verdict=verdict,
             review=review.body if review is not None else None,
             label=self.short_label(key) if key in raw.sources else key,
+            verdict_iri=review.verdict if review is not None else None,
         )
 
     def _refs(self, claim: str, keys, style: str) -> tuple[SourceRef, ...]:

@@ -18,22 +18,6 @@ from graph.store.oxigraph import OxigraphBackend, to_rdflib
 
 __all__ = ["check_unknown_keys", "fill_store", "load_backend"]
 
-# The derived links of docs/model.md, as graph.ingest.turtle.derive computes them; run as
-# an INSERT in memory, and as a CONSTRUCT bulk-loaded back on disk.
-DERIVE = """
-PREFIX cito: <http://purl.org/spar/cito/>
-PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
-CONSTRUCT { ?claim ?forward ?source . ?source ?backward ?claim . ?b ev:contradicts ?a }
-WHERE {
-  { ?st a ev:Statement ; ev:claim ?claim ; ev:stance ?stance ; cito:citesAsEvidence ?source .
-    VALUES (?stance ?forward ?backward) {
-      (ev:Asserts cito:obtainsSupportFrom cito:givesSupportTo)
-      (ev:Reports cito:obtainsSupportFrom cito:givesSupportTo)
-      (ev:Rejects cito:isDisputedBy cito:disputes) } }
-  UNION { ?a ev:contradicts ?b }
-}"""
-
-
 #: Claims files at least this big go to Oxigraph by path, without a copy in
 #: Python (a 100 MB file would cost 300 MB as str and bytes).
 BY_PATH_BYTES = 1_000_000
@@ -101,68 +85,53 @@ def _bib_child(path: str, out: str) -> tuple | None:
     return None
 
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_EV = "https://w3id.org/evidence-graph/vocab#"
-_CITO = "http://purl.org/spar/cito/"
-
-
-def _stance_links() -> dict[str, tuple[str, str]]:
-    """ev:stance IRI -> (claim -> source link, source -> claim link), from the
-    stances :func:`graph.ingest.turtle.derive` counts as support."""
-    from graph.ingest.turtle import SUPPORTING_STANCES
-    from graph.model.namespaces import CITO, EV
-
-    links = {str(s): (str(CITO.obtainsSupportFrom), str(CITO.givesSupportTo)) for s in SUPPORTING_STANCES}
-    links[str(EV.Rejects)] = (str(CITO.isDisputedBy), str(CITO.disputes))
-    return links
+def _ox_iri(term) -> str | None:
+    return term.value if type(term) is ox.NamedNode else None
 
 
 def derived_ntriples(claim_paths: list[str]) -> str | None:
-    """What :data:`DERIVE` constructs, as N-Triples, computed from a streaming
-    parse of the claims files alone, so that it can run in the background while
-    the store loads. None when it cannot stand in for the query: a file fails
-    to parse (the store's load reports that), or a derived triple involves a
-    blank node (whose labels would differ from the store's)."""
-    statements, claims, stances, cites = set(), {}, {}, {}
-    contradictions = []
-    wanted = {_RDF_TYPE, _EV + "claim", _EV + "stance", _CITO + "citesAsEvidence", _EV + "contradicts"}
+    """The derived links (:func:`graph.model.rules.derive_links`) as N-Triples,
+    from a streaming parse of the claims files alone, so that it can run in the
+    background while the store loads. None when it cannot stand in for deriving
+    in the store: a file fails to parse (the store's load reports that), or a
+    derived triple involves a blank node (whose labels would differ from the store's)."""
+    from graph.model.rules import DERIVE_INPUTS, derive_links
+
+    wanted = {str(p) for p in DERIVE_INPUTS}
+    triples = []
     try:
         for path in claim_paths:
             base = Path(path).resolve().as_uri()
             for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base):
-                p = t.predicate.value
-                if p not in wanted:
-                    continue
-                subject, obj = t.subject, t.object
-                if p == _RDF_TYPE:
-                    if type(obj) is ox.NamedNode and obj.value == _EV + "Statement":
-                        statements.add(subject)
-                elif p == _EV + "contradicts":
-                    contradictions.append((subject, obj))
-                else:
-                    store = claims if p == _EV + "claim" else stances if p == _EV + "stance" else cites
-                    store.setdefault(subject, []).append(obj)
+                if t.predicate.value in wanted:
+                    triples.append((t.subject, t.predicate, t.object))
     except (OSError, SyntaxError, ValueError):
         return None
-    out, stance_links = set(), _stance_links()
-    for st in statements:
-        named = [s.value for s in stances.get(st, ()) if type(s) is ox.NamedNode]
-        links = [stance_links[s] for s in named if s in stance_links]
-        for claim in claims.get(st, ()) if links else ():
-            for source in cites.get(st, ()):
-                for forward, backward in links:
-                    out.add((claim, forward, source))
-                    out.add((source, backward, claim))
-    for a, b in contradictions:
-        out.add((b, _EV + "contradicts", a))
     lines = []
-    for subject, predicate, obj in out:
+    for subject, predicate, obj in derive_links(triples, _ox_iri):
         if type(subject) is ox.BlankNode or type(obj) is ox.BlankNode:
             return None
-        if type(subject) is ox.NamedNode:  # a literal starts no triple: CONSTRUCT drops it too
+        if type(subject) is ox.NamedNode:  # a literal starts no triple
             lines.append(f"{subject} <{predicate}> {obj} .")
     lines.sort()
     return "\n".join(lines) + "\n"
+
+
+def derive_in_store(store: ox.Store) -> list:
+    """The derived links of what ``store`` holds, as quads to add to it."""
+    from graph.model.rules import DERIVE_INPUTS, derive_links
+
+    default = ox.DefaultGraph()
+    triples = [
+        (q.subject, q.predicate, q.object)
+        for p in DERIVE_INPUTS
+        for q in store.quads_for_pattern(None, ox.NamedNode(str(p)), None, default)
+    ]
+    return [
+        ox.Quad(s, ox.NamedNode(p), o, default)
+        for s, p, o in derive_links(triples, _ox_iri)
+        if type(s) is not ox.Literal
+    ]
 
 
 def _derive_child(claim_paths: list[str], out: str) -> bool:
@@ -281,47 +250,53 @@ def fill_store(
     finally:
         bib.close()
     if derived is None:
+        quads = derive_in_store(store)
         if bulk:
-            # On disk a transactional update is slow: serialise the new triples
-            # (in Rust, no Python object per triple) and bulk-load them.
-            nt = store.query(DERIVE).serialize(format=ox.RdfFormat.N_TRIPLES)
-            store.bulk_load(nt, ox.RdfFormat.N_TRIPLES)
+            store.bulk_extend(quads)
         else:
-            store.update(DERIVE.replace("CONSTRUCT", "INSERT", 1))
+            store.extend(quads)
     if bulk:
         store.flush()
 
 
 # Where claims files refer to sources (as graph.ingest.turtle.unknown_keys looks).
-_MENTIONED = """
-PREFIX cito: <http://purl.org/spar/cito/>
-PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
+def _mentioned() -> str:
+    from graph.model.rules import CITING_PREDICATES
+
+    union = " UNION ".join(f"{{ ?s <{p}> ?node }}" for p in CITING_PREDICATES)
+    return f"""PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
 PREFIX schema: <https://schema.org/>
-SELECT DISTINCT ?node WHERE {
-  { ?s cito:citesAsEvidence ?node } UNION { ?s cito:cites ?node } UNION { ?s ev:aboutSource ?node }
-  UNION { ?node ev:studyDesign ?d }
-  UNION { ?s schema:itemReviewed ?node FILTER(STRSTARTS(STR(?node), "https://w3id.org/evidence-graph/source/")) }
-}"""
+SELECT DISTINCT ?node WHERE {{
+  {union}
+  UNION {{ ?node ev:studyDesign ?d }}
+  UNION {{ ?s schema:itemReviewed ?node FILTER(STRSTARTS(STR(?node), "https://w3id.org/evidence-graph/source/")) }}
+}}"""
+
+
 _KNOWN = "SELECT ?s WHERE { ?s <https://w3id.org/evidence-graph/vocab#entryType> ?t }"
+
+
 # The triples that mention them, for the loader's messages.
-_MENTIONS = """
-PREFIX cito: <http://purl.org/spar/cito/>
-PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
+def _mentions(nodes: str) -> str:
+    from graph.model.rules import CITING_PREDICATES
+
+    predicates = " ".join(f"<{p}>" for p in CITING_PREDICATES)
+    return f"""PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
 PREFIX schema: <https://schema.org/>
-CONSTRUCT { ?s ?p ?o } WHERE {
-  { VALUES ?p { cito:citesAsEvidence cito:cites ev:aboutSource schema:itemReviewed } ?s ?p ?o FILTER(?o IN (NODES)) }
-  UNION { ?s ev:studyDesign ?o FILTER(?s IN (NODES)) BIND(ev:studyDesign AS ?p) }
-}"""
+CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+  {{ VALUES ?p {{ {predicates} schema:itemReviewed }} ?s ?p ?o FILTER(?o IN ({nodes})) }}
+  UNION {{ ?s ev:studyDesign ?o FILTER(?s IN ({nodes})) BIND(ev:studyDesign AS ?p) }}
+}}"""
 
 
 def check_unknown_keys(store: ox.Store, claim_paths: list[Path]) -> None:
     """Raise the loader's InputError if the claims cite a key the BibTeX lacks."""
     known = {row[0] for row in store.query(_KNOWN)}
-    nodes = [row[0] for row in store.query(_MENTIONED) if row[0] not in known]
+    nodes = [row[0] for row in store.query(_mentioned()) if row[0] not in known]
     if not nodes:
         return
     terms = ", ".join(str(n) for n in nodes[:1000])  # pyoxigraph terms print as SPARQL
-    triples = list(store.query(_MENTIONS.replace("NODES", terms)))
+    triples = list(store.query(_mentions(terms)))
     from rdflib import Graph
 
     from graph.ingest.turtle import _LazyLocator, raise_unknown_keys, unknown_keys

@@ -17,8 +17,9 @@ from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from graph.model.errors import InputError, Problem
-from graph.model.namespaces import CITO, EV, RDF, SCHEMA, SOURCE, bind_prefixes, local_name
+from graph.model.namespaces import EV, SCHEMA, SOURCE, bind_prefixes, local_name
 from graph.model.paths import VOCAB_TTL, default_claims, default_sources, expand_claims, read_text
+from graph.model.rules import CITING_PREDICATES
 
 __all__ = [
     "build_graph",
@@ -34,9 +35,6 @@ if TYPE_CHECKING:
     from graph.bibliography.bibtex import Bibliography
 
 PathLike = str | os.PathLike
-
-#: Stances whose citations count as support; ev:Rejects counts as dispute.
-SUPPORTING_STANCES = (EV.Asserts, EV.Reports)
 
 
 def resolve_inputs(
@@ -76,33 +74,21 @@ def parse_turtle(g: Graph, path: Path, text: str | None = None) -> None:
 
 
 def derive(g: Graph) -> None:
-    """Add the links users query, from the statements (see docs/model.md):
-    support and dispute with their CiTO inverses, and contradicts both ways."""
-    for statement in list(g.subjects(RDF.type, EV.Statement)):
-        claim = g.value(statement, EV.claim)
-        stance = g.value(statement, EV.stance)
-        if claim is None or stance is None:
-            continue  # reported by validation
-        for source in g.objects(statement, CITO.citesAsEvidence):
-            if stance in SUPPORTING_STANCES:
-                g.add((claim, CITO.obtainsSupportFrom, source))
-                g.add((source, CITO.givesSupportTo, claim))
-            elif stance == EV.Rejects:
-                g.add((claim, CITO.isDisputedBy, source))
-                g.add((source, CITO.disputes, claim))
-    for a, b in list(g.subject_objects(EV.contradicts)):
-        g.add((b, EV.contradicts, a))
+    """Add the links users query (:func:`graph.model.rules.derive_links`)."""
+    from rdflib import Literal, URIRef
 
+    from graph.model.rules import DERIVE_INPUTS, derive_links
 
-#: Where a source is referred to in claims files.
-_CITING = (CITO.citesAsEvidence, CITO.cites, EV.aboutSource)
+    inputs = [t for p in DERIVE_INPUTS for t in g.triples((None, p, None))]
+    # A literal cited as a source starts no triple (as in every other store).
+    g.addN((s, URIRef(p), o, g) for s, p, o in derive_links(inputs) if not isinstance(s, Literal))
 
 
 def unknown_keys(g: Graph, locator) -> list[Problem]:
     """Sources named in the claims (cited, listed, reviewed or given a study
     design) that the BibTeX does not define, located by ``locator``."""
     mentioned: set = set()
-    for p in _CITING:
+    for p in CITING_PREDICATES:
         mentioned.update(g.objects(None, p))
     mentioned.update(g.subjects(EV.studyDesign, None))
     mentioned.update(o for o in g.objects(None, SCHEMA.itemReviewed) if local_name(o, SOURCE) is not None)

@@ -26,10 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from graph.evidence.index import ClaimDetail, Match, SourceClaims, SourceRef
+from graph.model.namespaces import EV
+from graph.model.rules import counts_as_support
 
 __all__ = [
     "FORMATS",
-    "NOT_BACKING",
     "ReportRow",
     "claim_markdown",
     "evidence_table",
@@ -39,9 +40,6 @@ __all__ = [
     "render_report",
     "source_markdown",
 ]
-
-#: Verdict labels meaning the reviewed source does not back the claim.
-NOT_BACKING = frozenset({"misattributed", "not supported"})
 
 
 @dataclass(frozen=True)
@@ -67,11 +65,11 @@ def _article_slug(iri: str) -> str:
 
 
 def _row(claim: ClaimDetail) -> ReportRow:
-    counted = tuple(s for s in claim.supported_by if (s.verdict or "") not in NOT_BACKING)
+    counted = tuple(s for s in claim.supported_by if counts_as_support(s.verdict_iri))
     flags = tuple(
         f"{s.label or s.key}: {s.verdict}"
         for s in claim.supported_by + claim.disputed_by
-        if s.verdict and s.verdict != "supported"
+        if s.verdict_iri is not None and s.verdict_iri != str(EV.Supported)
     )
     return ReportRow(
         claim=claim,

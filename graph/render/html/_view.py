@@ -127,7 +127,6 @@ class _Full:
     articles: dict[str, dict]
     sources: dict[str, dict]
     contradictions: list[tuple[str, str]]
-    supported_label: str
 
 
 def _gather(eg: EvidenceGraph, style: str) -> _Full:
@@ -189,7 +188,6 @@ def _gather(eg: EvidenceGraph, style: str) -> _Full:
         articles=articles,
         sources=sources,
         contradictions=contradictions,
-        supported_label=labels.get(str(EV.Supported), "supported").lower(),
     )
 
 
@@ -422,7 +420,7 @@ def _assemble(
         for kind, group, index in (("supports", c.supported_by, supports), ("disputes", c.disputed_by, disputes)):
             for ref in group:
                 sid = _node_id("source", ref.key)
-                doubt = ref.verdict is not None and ref.verdict.lower() != full.supported_label
+                doubt = ref.verdict_iri is not None and ref.verdict_iri != str(EV.Supported)
                 refs[kind].append(
                     {
                         "source": sid,

@@ -58,7 +58,7 @@ def test_labelled_draft_statuses(eg, name):
 def test_labelled_draft_covers_every_status_and_citation_syntax(eg):
     draft = read_draft(DRAFTS / "labelled-draft.md")
     report = check_draft(eg, draft)
-    assert report.summary == {"supported": 9, "miscited": 3, "unsourced": 4, "contested": 1, "unmatched": 2}
+    assert report.summary == {"supported": 8, "miscited": 4, "unsourced": 4, "contested": 1, "unmatched": 2}
     kinds = {c.kind for s in draft.sentences for c in s.citations}
     assert kinds == {"pandoc", "numeric", "superscript", "author-year"}
     markers = {c.marker for s in draft.sentences for c in s.citations}
@@ -141,7 +141,6 @@ def test_uncited_article_is_unsourced_with_suggestions_from_the_other_articles_r
     assert suggestions == [
         (26, "foam-rolling-cannot-lengthen-itb", ("chaudhry2008",)),
         (26, "foam-rolling-cannot-lengthen-itb", ("chaudhry2008",)),
-        (30, "hip-weakness-and-load-main-factors", ("vanderworp2012",)),
     ]
     other = read_draft(articles_dir / "itbs-compression-not-friction.txt")
     from graph.drafts.parse import SourceIndex, resolve
@@ -159,7 +158,7 @@ def test_json_shape():
     data = json.loads(result.stdout)
     assert {"draft", "sentences", "summary", "references"} <= set(data)
     assert data["draft"].endswith("labelled-draft.md")
-    assert data["summary"] == {"supported": 9, "miscited": 3, "unsourced": 4, "contested": 1, "unmatched": 2}
+    assert data["summary"] == {"supported": 8, "miscited": 4, "unsourced": 4, "contested": 1, "unmatched": 2}
     first = data["sentences"][0]
     assert {"line", "text", "cited", "status", "claim", "supported_by", "disputed_by", "suggest"} <= set(first)
     assert (first["line"], first["status"], first["cited"]) == (10, "supported", ["fairclough2006"])
@@ -202,7 +201,7 @@ def test_styles_differ():
 def test_strict_fails_on_miscited_or_unsourced():
     result = run("check", str(DRAFTS / "labelled-draft.md"), "--strict", *CORPUS)
     assert result.exit_code == 1
-    assert "7 sentence(s) miscited or unsourced (--strict)" in result.stderr
+    assert "8 sentence(s) miscited or unsourced (--strict)" in result.stderr
 
 
 def test_strict_passes_a_clean_draft(tmp_path):

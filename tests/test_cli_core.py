@@ -26,8 +26,8 @@ def test_stats_of_the_bundled_corpus(either_store):
     s = compute_stats(either_store)
     if either_store.backend.name == "oxigraph":
         assert either_store.backend._rdf is None  # counted by SPARQL, without an rdflib copy of the graph
-    assert (s.claims, s.statements, s.sources, s.articles, s.reviews) == (67, 84, 9, 2, 9)
-    assert s.by_status == {"supported": 6, "contested": 1, "no-source": 50, "low-rank": 10}
+    assert (s.claims, s.statements, s.sources, s.articles, s.reviews) == (71, 90, 9, 2, 11)
+    assert s.by_status == {"supported": 5, "contested": 1, "no-source": 55, "low-rank": 10}
     assert s.never_cited == ("ellis2007",)
     by_slug = {a.slug: a for a in s.per_article}
     cited = by_slug["itbs-compression-not-friction"]
@@ -58,7 +58,7 @@ def test_stats_text_names_the_uncited_reference():
     )
     assert result.exit_code == 0
     assert "    listed but cited for no claim: ellis2007" in result.output.splitlines()
-    assert "claims         67" in result.output.splitlines()
+    assert "claims         71" in result.output.splitlines()
 
 
 def _run(capsys, *args):

@@ -63,11 +63,6 @@ def test_claim_has_label_subject_and_statement(claim):
     assert list(_raw.subjects(EV.claim, claim)), f"{_id(claim)}: no statement states this claim"
 
 
-def test_one_statement_per_claim_and_article():
-    pairs = [(_raw.value(s, EV.claim), _raw.value(s, OA.hasSource)) for s in STATEMENTS]
-    assert len(pairs) == len(set(pairs)), "two statements share a claim and an article: merge them"
-
-
 def test_corpus_size_and_shape():
     assert len(CLAIMS) >= 40
     both = [c for c in CLAIMS if len({_raw.value(s, OA.hasSource) for s in _raw.subjects(EV.claim, c)}) == 2]

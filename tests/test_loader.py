@@ -20,8 +20,8 @@ MINI = DATA / "mini"
 
 
 def test_bundled_corpus_counts(eg):
-    assert len(eg.claim_iris) == 67
-    assert len(set(eg.rdf.subjects(RDF.type, EV.Statement))) == 84
+    assert len(eg.claim_iris) == 71
+    assert len(set(eg.rdf.subjects(RDF.type, EV.Statement))) == 90
     assert eg.source_keys == (
         "beers2008", "chaudhry2008", "ellis2007", "fairclough2006", "fairclough2007",
         "falvey2010", "fredericson2000", "noehren2007", "vanderworp2012",
@@ -141,7 +141,7 @@ def _evg(cwd, *args):
 def test_defaults_use_the_current_directory_else_the_bundled_corpus(tmp_path):
     bundled = _evg(tmp_path, "stats", "--format", "json")
     assert bundled.returncode == 0, bundled.stderr
-    assert '"claims": 67' in bundled.stdout
+    assert '"claims": 71' in bundled.stdout
     (tmp_path / "claims.ttl").write_text((MINI / "claims.ttl").read_text())
     (tmp_path / "sources.bib").write_text((MINI / "sources.bib").read_text())
     local = _evg(tmp_path, "stats", "--format", "json")

@@ -24,19 +24,19 @@ def net(eg):
 
 
 def test_projection_has_every_kind_of_node(net):
-    assert Counter(d["kind"] for _, d in net.nodes(data=True)) == {"claim": 67, "topic": 31, "source": 9, "article": 2}
+    assert Counter(d["kind"] for _, d in net.nodes(data=True)) == {"claim": 71, "topic": 35, "source": 9, "article": 2}
 
 
 def test_projection_edges_by_relation(net):
     assert Counter(d["relation"] for *_, d in net.edges(data=True)) == {
-        "about": 164,
-        "asserts": 69,
-        "related": 60,
+        "about": 190,
+        "asserts": 66,
+        "related": 68,
         "supports": 18,
-        "broader": 16,
+        "broader": 19,
         "cites": 9,
         "rejects": 8,
-        "reports": 7,
+        "reports": 11,
         "contradicts": 4,
         "disputes": 1,
     }
@@ -48,7 +48,7 @@ def test_projection_edges_point_the_right_way(net):
     assert net.has_edge("article:itbs-compression-not-friction", "source:ellis2007", key="cites")
     assert net.has_edge("claim:fascia-elongation-needs-900n", "concept:fascia", key="about")
     # the misattributed citation stays in the network but holds nothing up
-    edge = net.edges["source:noehren2007", "claim:rapid-mileage-increase-precipitates-itbs", "supports"]
+    edge = net.edges["source:noehren2007", "claim:rapid-mileage-most-common-precipitant", "supports"]
     assert edge == {"relation": "supports", "refuted": True}
 
 
@@ -90,7 +90,7 @@ def test_impact_of_fairclough2007(eg, net):
 def test_a_refuted_citation_holds_nothing_up(eg, net):
     result = impact(eg, "noehren2007", net)
     assert (result.supports, result.lose_all_support) == ((), ())
-    assert _slugs(result.refuted) == ["rapid-mileage-increase-precipitates-itbs"]
+    assert _slugs(result.refuted) == ["rapid-mileage-most-common-precipitant"]
 
 
 def test_a_source_cited_for_nothing(eg, net):
@@ -114,8 +114,8 @@ def test_unknown_source_names_the_closest(eg):
 def test_load_bearing_sources(eg, net):
     assert [(x.source, x.sole_support, x.supports) for x in load_bearing(eg, net)] == [
         ("fairclough2007", 5, 6),
-        ("fredericson2000", 3, 3),
         ("chaudhry2008", 2, 2),
+        ("fredericson2000", 2, 2),
         ("vanderworp2012", 2, 2),
         ("fairclough2006", 1, 2),
         ("beers2008", 1, 1),
@@ -141,8 +141,8 @@ def test_stats_gains_the_network_sections(eg):
     extra = compute_stats(eg).extra
     assert extra["most load-bearing sources (claims resting on them alone)"] == [
         "fairclough2007   sole support of 5 claims, supports 6",
-        "fredericson2000  sole support of 3 claims, supports 3",
         "chaudhry2008     sole support of 2 claims, supports 2",
+        "fredericson2000  sole support of 2 claims, supports 2",
         "vanderworp2012   sole support of 2 claims, supports 2",
         "fairclough2006   sole support of 1 claim, supports 2",
     ]

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.server
 CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
 QUERIES = list_queries()  # every parameter is optional: unbound, each lists everything
 GRAPH_IRI = "https://w3id.org/evidence-graph/test-graph"
-#: A query that takes far longer than a second on any machine: a cross product of 2019^3 rows.
+#: A query that takes far longer than a second on any machine: a cross product of 2135^3 rows.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
@@ -137,7 +137,7 @@ def published(writable_server):
 def test_publish_uploads_every_triple(published, local):
     _names, rows = _sparqlwrapper_rows(published + "/query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", GRAPH_IRI)
     assert rows == ((Literal(len(local), datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")),),)
-    assert len(local) == 2019
+    assert len(local) == 2135
 
 
 def test_publish_reports_what_it_sent(writable_server, capsys):
@@ -145,7 +145,7 @@ def test_publish_reports_what_it_sent(writable_server, capsys):
         main(["publish", "--endpoint", writable_server + "/store", "--graph", GRAPH_IRI + "-2", *CORPUS])
     assert exit_.value.code == 0
     assert capsys.readouterr().out == (
-        f"published 2019 triples to graph <{GRAPH_IRI}-2> at {writable_server}/store (HTTP 201)\n"
+        f"published 2135 triples to graph <{GRAPH_IRI}-2> at {writable_server}/store (HTTP 201)\n"
     )
 
 
@@ -209,7 +209,7 @@ def test_server_is_read_only_and_times_out(oxigraph_bin, local):
 
     with Server(local, timeout=1) as server:
         remote = remote_graph(server.query_url)
-        assert len(remote) == 2019
+        assert len(remote) == 2135
         with pytest.raises(ServerError, match="HTTP 403"):
             publish(local, server.base_url + "/store")
         started = time.monotonic()

@@ -6,6 +6,7 @@ The browser tests are in test_html_browser.py.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -422,6 +423,8 @@ def test_evg_html_selection_summary(tmp_path):
         (["--focus", "nobody"], 1, "evg: error: no claim or source named 'nobody'\n"),
         (["--topic", "fatpad"], 1, "evg: error: no topic named 'fatpad'; did you mean: fat-pad?\n"),
         (["--claims", "missing.ttl"], 2, "evg: error: missing.ttl: no such file or folder\n"),
+        (["--depth", "2"], 2, "evg: error: --depth needs --focus: it counts links from the focused node\n"),
+        (["--depth", "1"], 2, "evg: error: --depth needs --focus: it counts links from the focused node\n"),
     ],
 )
 def test_evg_html_errors_are_one_line_and_write_nothing(tmp_path, capsys, monkeypatch, args, code, message):
@@ -439,3 +442,34 @@ def test_write_html_result(xss, tmp_path):
     result = write_html(xss, tmp_path / "x.html", topic="fat-pad")
     assert result.summary() == "3 claims, 2 sources, 1 articles, 2 topics; 10 links (topic fat-pad)"
     assert result.bytes == (tmp_path / "x.html").stat().st_size
+
+
+def test_labels_are_whole_texts_and_the_focus_is_recorded(xss, eg):
+    view = build_view(eg)
+    texts = {f"claim:{c.slug}": " ".join(c.text.split()) for c in eg.claims()}
+    assert {n.id: n.label for n in view.nodes if n.kind == "claim"} == texts
+    assert max(map(len, texts.values())) > 120  # long ones are kept whole: the page wraps them
+    assert view.focus is None
+    assert build_view(xss, focus="evil2020").focus == "source:evil2020"
+    assert build_view(xss, focus="img-label", depth=2).focus == "claim:img-label"
+
+
+def test_claim_rows_leave_room_for_their_wrapped_labels(eg):
+    from graph.render.html._layout import DOT_ROOM, LINE_H, ROW_GAP, label_lines
+
+    view = build_view(eg)
+    layout(view)
+    claims = sorted((n for n in view.nodes if n.kind == "claim"), key=lambda n: (round(n.x), n.y))
+    for a, b in itertools.pairwise(claims):
+        if round(a.x) == round(b.x):  # the next dot down the same column starts below a's label
+            assert b.y - a.y >= DOT_ROOM + ROW_GAP + LINE_H * label_lines(a.label) - 1e-9
+
+
+def test_page_carries_the_shared_palette_and_the_focus(xss):
+    from graph.render.palette import as_json
+
+    html, _ = build_html(xss, focus="evil2020")
+    data = _embedded(html, "evg-data")
+    assert data["palette"] == as_json()
+    assert data["focus"] == "source:evil2020"
+    assert _embedded(build_html(xss)[0], "evg-data")["focus"] is None

@@ -7,7 +7,10 @@ skipping them.
 
 from __future__ import annotations
 
+import importlib
+import itertools
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +19,7 @@ import pytest
 import graph
 from graph.render.html import build_html
 
-from .conftest import DATA, require_or_skip
+from .conftest import DATA, ROOT, require_or_skip
 
 pytestmark = pytest.mark.browser
 
@@ -255,4 +258,299 @@ def test_usable_at_laptop_and_phone_size(browser, corpus_page, width, height):
     page.click("#results button >> nth=0")
     assert page.get_attribute("body", "data-selected")
     assert loaded.errors == []
+    page.context.close()
+
+
+# --- as a person uses it: tooltip, labels, refit, phone, focus, speed ------------------------
+
+SHOTS = ROOT / "build" / "screenshots"
+
+
+def _shot(page, name: str) -> None:
+    """A screenshot for a person to look at (build/ is not committed)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def _dom_pos(page, node_id: str) -> dict:
+    return page.evaluate("id => window.evg.network.canvasToDOM(window.evg.network.getPositions([id])[id])", node_id)
+
+
+def _hover_node(page, node_id: str) -> None:
+    box = page.locator("#canvas").bounding_box()
+    pos = _dom_pos(page, node_id)
+    page.mouse.move(box["x"] + pos["x"] - 30, box["y"] + pos["y"] - 30)
+    page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"], steps=4)
+    page.wait_for_selector("#tooltip:not([hidden])", timeout=3000)
+
+
+def _tooltip_shown(page) -> bool:
+    return page.evaluate("!document.getElementById('tooltip').hidden")
+
+
+# Every visible node's box (shape and label), in page pixels, and the canvas's.
+_BOXES = """() => {
+  const net = window.evg.network, c = document.getElementById('canvas').getBoundingClientRect();
+  const out = window.evg.visibleIds().map(id => {
+    const b = net.getBoundingBox(id);
+    const a = net.canvasToDOM({x: b.left, y: b.top}), z = net.canvasToDOM({x: b.right, y: b.bottom});
+    return {id, left: a.x, top: a.y, right: z.x, bottom: z.y};
+  });
+  return {canvas: {width: c.width, height: c.height}, boxes: out};
+}"""
+
+
+def _outside(page) -> list[str]:
+    """Visible nodes not wholly inside the canvas (claims by their dot when
+    their labels are not drawn at this scale)."""
+    got = page.evaluate(_BOXES)
+    scale = page.evaluate("window.evg.network.getScale()")
+    read = page.evaluate("window.evg.readScale")
+    size = page.evaluate("window.evg.claimSize")
+    out = []
+    for b in got["boxes"]:
+        if b["id"].startswith("claim:") and scale < read:
+            pos = _dom_pos(page, b["id"])
+            r = size * scale
+            b = {"left": pos["x"] - r, "right": pos["x"] + r, "top": pos["y"] - r, "bottom": pos["y"] + r}
+        w, h = got["canvas"]["width"], got["canvas"]["height"]
+        if b["left"] < -0.5 or b["top"] < -0.5 or b["right"] > w + 0.5 or b["bottom"] > h + 0.5:
+            out.append(b.get("id", "claim"))
+    return out
+
+
+def test_tooltip_follows_hover_and_closes_on_every_change(browser, corpus_page, eg):
+    path, view = corpus_page
+    loaded = _open(browser, path)
+    page = loaded.page
+    claim = next(n.id for n in view.nodes if n.kind == "claim")
+    _hover_node(page, claim)
+    assert page.get_attribute("body", "data-tooltip") == claim
+    _shot(page, "tooltip-1-hover")
+    page.click("#search")  # the mouse leaves the canvas for the search box
+    page.fill("#search", "compression")
+    page.keyboard.press("Enter")
+    assert not _tooltip_shown(page)
+    assert page.get_attribute("body", "data-selected")
+    _shot(page, "tooltip-2-after-search-enter")
+    for change in ("wheel", "drag", "filter", "select", "fit"):
+        page.click("#fit")
+        _hover_node(page, claim)
+        assert _tooltip_shown(page), change
+        box = page.locator("#canvas").bounding_box()
+        if change == "wheel":
+            page.mouse.wheel(0, -200)
+        elif change == "drag":
+            page.mouse.move(box["x"] + 20, box["y"] + box["height"] - 20)
+            page.mouse.down()
+            page.mouse.move(box["x"] + 120, box["y"] + box["height"] - 60, steps=5)
+            page.mouse.up()
+        elif change == "filter":
+            page.uncheck('input[data-filter="kind:topic"]')
+            page.check('input[data-filter="kind:topic"]')
+        elif change == "select":
+            page.evaluate("id => window.evg.select(id, true)", "source:fairclough2006")
+        else:
+            page.click("#fit")
+        page.wait_for_timeout(50)
+        assert not _tooltip_shown(page), change
+        assert page.get_attribute("body", "data-tooltip") is None, change
+    assert loaded.errors == []
+    page.context.close()
+
+
+def test_a_tap_opens_the_panel_not_a_tooltip(browser, corpus_page, eg):
+    path, _ = corpus_page
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready]", state="attached")
+    claim = next(c for c in eg.claims() if c.supported_by)
+    nid = f"claim:{claim.slug}"
+    page.evaluate("id => window.evg.network.focus(id, {scale: 1.1, animation: false})", nid)
+    box = page.locator("#canvas").bounding_box()
+    pos = _dom_pos(page, nid)
+    page.touchscreen.tap(box["x"] + pos["x"], box["y"] + pos["y"])
+    page.wait_for_selector("body[data-selected]", state="attached")
+    assert page.get_attribute("body", "data-selected") == nid
+    assert not _tooltip_shown(page)
+    details = page.locator("#details-box").bounding_box()
+    assert -1 <= details["y"] < 844  # the panel is on screen: the tap brought it into view
+    assert claim.text in page.inner_text("#details")
+    _shot(page, "phone-after-tap")
+    context.close()
+
+
+def test_first_zoom_level_makes_every_claim_label_readable_and_whole(browser, corpus_page, eg):
+    path, _ = corpus_page
+    loaded = _open(browser, path)
+    page = loaded.page
+    font = page.evaluate("window.evg.claimFont")
+    fitted = page.evaluate("window.evg.network.getScale()")
+    assert font * fitted < 12  # the overview: claim labels are not drawn at all (dots only)
+    assert _outside(page) == []
+    _shot(page, "labels-0-overview")
+    page.click("#zoom-in")
+    scale = page.evaluate("window.evg.network.getScale()")
+    assert font * scale >= 13 - 1e-9  # vis-network draws them fully from drawThreshold (13 px) on
+    # labels are the whole text, wrapped, and no two drawn claim labels touch
+    labels = page.evaluate(
+        """() => {
+      const net = window.evg.network, c = document.getElementById('canvas').getBoundingClientRect();
+      return window.evg.visibleIds().filter(id => id.startsWith('claim:')).map(id => {
+        const n = net.body.nodes[id], s = n.labelModule.size;
+        const a = net.canvasToDOM({x: s.left, y: s.top});
+        const z = net.canvasToDOM({x: s.left + s.width, y: s.top + s.height});
+        return {id, label: n.options.label, lines: n.labelModule.lines.length,
+                left: a.x, top: a.y, right: z.x, bottom: z.y,
+                inView: z.x > 0 && a.x < c.width && z.y > 0 && a.y < c.height};
+      });
+    }"""
+    )
+    texts = {f"claim:{c.slug}": " ".join(c.text.split()) for c in eg.claims()}
+    in_view = [b for b in labels if b["inView"]]
+    assert len(in_view) >= 6
+    for b in labels:
+        assert b["label"] == texts[b["id"]] and "…" not in b["label"]
+    assert max(b["lines"] for b in in_view) > 1  # long ones wrap
+    for a, b in itertools.combinations(in_view, 2):
+        overlap = (
+            min(a["right"], b["right"]) - max(a["left"], b["left"]),
+            min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]),
+        )
+        assert overlap[0] <= 0 or overlap[1] <= 0, (a["id"], b["id"])
+    # the controls and the panel sit beside the canvas, never over a label
+    canvas = page.locator("#canvas").bounding_box()
+    for other in ("#panel", ".toolbar", "header"):
+        o = page.locator(other).bounding_box()
+        assert (
+            o["x"] >= canvas["x"] + canvas["width"] - 0.5
+            or o["y"] >= canvas["y"] + canvas["height"] - 0.5
+            or o["y"] + o["height"] <= canvas["y"] + 0.5
+        ), other
+    _shot(page, "labels-1-first-zoom")
+    assert loaded.errors == []
+    page.context.close()
+
+
+def test_filters_and_focus_refit_and_a_hidden_selection_clears_the_panel(browser, corpus_page):
+    path, view = corpus_page
+    loaded = _open(browser, path)
+    page = loaded.page
+    hidden = next(n.id for n in view.nodes if n.group == "claim-no-source")
+    page.evaluate("id => window.evg.select(id, true)", hidden)
+    assert page.get_attribute("body", "data-selected") == hidden
+    page.uncheck('input[data-filter="status:no-source"]')
+    no_source = sum(1 for n in view.nodes if n.group == "claim-no-source")
+    assert page.evaluate("window.evg.visibleNodeCount()") == len(view.nodes) - no_source
+    assert page.get_attribute("body", "data-selected") is None
+    assert page.inner_text("#details h2") == "Click a node"
+    assert _outside(page) == []
+    _shot(page, "filter-no-source-refit")
+    page.uncheck('input[data-filter="kind:topic"]')
+    assert _outside(page) == []
+    page.check('input[data-filter="kind:topic"]')
+    page.check('input[data-filter="status:no-source"]')
+    page.evaluate("id => window.evg.select(id, true)", "source:fairclough2006")
+    page.check("#focus")
+    assert page.evaluate("window.evg.visibleNodeCount()") < len(view.nodes)
+    assert _outside(page) == []
+    assert page.evaluate("window.evg.network.getScale()") == pytest.approx(page.evaluate("window.evg.fitted()"))
+    _shot(page, "focus-refit")
+    assert loaded.errors == []
+    page.context.close()
+
+
+def test_phone_layout_uses_the_height_and_nothing_scrolls_inside(browser, tmp_path, eg):
+    html, _ = build_html(eg, focus="fairclough2006", depth=2)
+    focused = tmp_path / "focused.html"
+    focused.write_text(html, encoding="utf-8")
+    whole = tmp_path / "whole.html"
+    whole.write_text(build_html(eg)[0], encoding="utf-8")
+    for name, path in (("whole", whole), ("focused", focused)):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.goto(path.as_uri())
+        page.wait_for_selector("body[data-ready]", state="attached")
+        _shot(page, f"phone-{name}-1-top")
+        canvas = page.locator("#canvas").bounding_box()
+        assert canvas["height"] >= 0.6 * 844 and canvas["width"] >= 380
+        # the drawing fills the canvas's height, and a claim's dot is 10 px across or more
+        ys = page.evaluate(
+            "() => Object.values(window.evg.network.getPositions(window.evg.visibleIds()))"
+            ".map(p => window.evg.network.canvasToDOM(p).y)"
+        )
+        if name == "whole":
+            assert max(ys) - min(ys) >= 0.75 * canvas["height"]
+        dot = 2 * page.evaluate("window.evg.claimSize") * page.evaluate("window.evg.network.getScale()")
+        assert dot >= 10
+        # nothing in the header is cut
+        for sel in ("header h1", "#counts", "#search"):
+            cut = page.evaluate(
+                "s => { const e = document.querySelector(s), r = e.getBoundingClientRect();"
+                " return [e.scrollWidth > e.clientWidth + 1, r.left < 0, r.right > 390]; }",
+                sel,
+            )
+            assert cut == [False, False, False], sel
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # no scroll box inside the page: the page itself scrolls to the panel and the legend
+        inner = page.evaluate(
+            """() => Array.from(document.querySelectorAll('body *')).filter(e => {
+          const s = getComputedStyle(e);
+          return /(auto|scroll)/.test(s.overflowY) && e.scrollHeight > e.clientHeight + 1 && e.id !== 'results';
+        }).map(e => e.id || e.className)"""
+        )
+        assert inner == []
+        assert page.evaluate("Array.from(document.querySelectorAll('.panel details')).every(d => d.open)")
+        page.locator("#legend-edges").scroll_into_view_if_needed()
+        legend = page.locator("#legend-edges").bounding_box()
+        assert legend["y"] >= 0
+        assert legend["y"] + legend["height"] <= 844
+        _shot(page, f"phone-{name}-2-legend")
+        context.close()
+
+
+def test_focus_option_selects_and_centres_its_node(browser, tmp_path, eg):
+    html, view = build_html(eg, focus="fairclough2006", depth=2)
+    path = tmp_path / "focus.html"
+    path.write_text(html, encoding="utf-8")
+    assert view.focus == "source:fairclough2006"
+    loaded = _open(browser, path)
+    page = loaded.page
+    assert page.get_attribute("body", "data-selected") == "source:fairclough2006"
+    assert "Fairclough" in page.inner_text("#details h2")
+    canvas = page.locator("#canvas").bounding_box()
+    pos = _dom_pos(page, "source:fairclough2006")
+    assert pos["x"] == pytest.approx(canvas["width"] / 2, abs=1.5)
+    assert pos["y"] == pytest.approx(canvas["height"] / 2, abs=1.5)
+    assert _outside(page) == [] or page.evaluate("window.evg.network.getScale()") == pytest.approx(
+        page.evaluate("window.evg.fitted()")
+    )
+    _shot(page, "focus-option")
+    assert loaded.errors == []
+    page.context.close()
+
+
+@pytest.mark.slow
+def test_5000_node_page_is_interactive_within_3_seconds_offline(browser, tmp_path):
+    # the corpus of the benchmark (scripts/bench.py html-5k-browser)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        bench = importlib.import_module("bench")
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    claims, sources = bench.synthetic_corpus(5_000, tmp_path, seed=1)
+    html, view = build_html(graph.load(claims=claims, sources=sources))
+    assert view.counts()["nodes"] == 5_000
+    path = tmp_path / "big.html"
+    path.write_text(html, encoding="utf-8")
+    loaded = _open(browser, path)
+    page = loaded.page
+    ready_ms = page.evaluate("window.evg.readyMs")
+    assert ready_ms <= 3_000, ready_ms
+    page.fill("#search", "claim 42:")
+    page.click("#results button >> nth=0")
+    page.wait_for_selector("body[data-selected]", state="attached")
+    assert loaded.external == [] and loaded.errors == []
+    _shot(page, "big-5000")
     page.context.close()

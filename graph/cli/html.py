@@ -25,12 +25,13 @@ from graph.cli._common import corpus_options, load_graph, style_option
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="... and what lies within this many links of it (articles and topics are not walked through).",
+    help="... and what lies within this many links of it (articles and topics are not walked through); needs --focus.",
 )
 @click.option("--article", metavar="SLUG", help="Show only the claims this article states, rejects or reports.")
 @click.option("--topic", metavar="SLUG", help="Show only the claims about this topic or a narrower one.")
 @style_option("Citation style of the references in the side panel.")
-def html(claims, sources, output, focus, depth, article, topic, style):
+@click.pass_context
+def html(ctx, claims, sources, output, focus, depth, article, topic, style):
     """Write the evidence graph as one interactive HTML page that works
     offline (vis-network, script, style and data are all inside the file).
 
@@ -38,7 +39,8 @@ def html(claims, sources, output, focus, depth, article, topic, style):
     source); sources are sized by the claims they back; supports are green,
     disputes red, and a citation whose review verdict is not Supported is
     dashed. Click a node for its details, search claims and sources, filter
-    by kind and support, or focus on a node's neighbourhood. Prints the path
+    by kind and support, or focus on a node's neighbourhood. With --focus
+    the page opens with that node selected and centred. Prints the path
     written and what it holds.
 
     \b
@@ -47,6 +49,12 @@ def html(claims, sources, output, focus, depth, article, topic, style):
       evg html --focus fairclough2006 --depth 2 -o fairclough.html
       evg html --article itbs-compression-not-friction --topic friction-model
     """
+    from click.core import ParameterSource
+
+    from graph.model.errors import UsageError
+
+    if focus is None and ctx.get_parameter_source("depth") is not ParameterSource.DEFAULT:
+        raise UsageError("--depth needs --focus: it counts links from the focused node")
     from graph.render.html import write_html
 
     eg = load_graph(claims, sources)

@@ -127,12 +127,11 @@ class ClaimMatcher:
         return got
 
     def _build(self, iri: str) -> ClaimInfo:
+        from graph.evidence.index import worst_review
         from graph.model.namespaces import CLAIM, EV, local_name
-        from graph.model.rules import VERDICT_SEVERITY
 
         # This claim's records: all of them on a small graph, fetched for it alone on a big one.
         raw = self._evidence._loaded(iri)
-        order = {str(v): i for i, v in enumerate(VERDICT_SEVERITY)}
 
         def strongest_first(keys) -> tuple[str, ...]:
             return tuple(sorted(keys, key=lambda k: (-(raw.sources.get(k, {}).get("rank") or 0), k)))
@@ -141,9 +140,8 @@ class ClaimMatcher:
         disputed_by = strongest_first(raw.dispute.get(iri, ()))
         verdicts = {}
         for key in (*supported_by, *disputed_by):
-            reviews = [r for r in raw.reviews.get((iri, key), ()) if r.verdict]
-            if reviews:
-                r = min(reviews, key=lambda r: (order.get(r.verdict, len(order)), r.body or ""))
+            r = worst_review([r for r in raw.reviews.get((iri, key), ()) if r.verdict])
+            if r is not None:
                 verdicts[key] = (r.verdict, r.label or local_name(r.verdict, EV._NS) or r.verdict, r.body)
         return ClaimInfo(
             iri=iri,

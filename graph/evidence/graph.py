@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,8 +13,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from graph.model.errors import NotFoundError
-from graph.model.namespaces import ARTICLE, CITO, CLAIM, DCTERMS, EV, RDFS, SOURCE, local_name
-from graph.model.rules import LOW_RANK_MAX, NOT_SUPPORT_VERDICTS, values_clause
+from graph.model.namespaces import ARTICLE, CLAIM, DCTERMS, EV, RDFS, SOURCE, local_name
+from graph.model.rules import LOW_RANK_MAX
 
 __all__ = ["LOW_RANK_MAX", "ClaimSummary", "EvidenceGraph", "SupportStatus", "load", "remote_graph"]
 
@@ -28,28 +27,6 @@ PREFIX ev: <https://w3id.org/evidence-graph/vocab#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
-_Q_CLAIMS = _PREFIXES + "SELECT ?claim ?label WHERE { ?claim a ev:Claim . OPTIONAL { ?claim rdfs:label ?label } }"
-_Q_LINKS = (
-    _PREFIXES
-    + """SELECT ?claim ?p ?source WHERE {
-  VALUES ?p { cito:obtainsSupportFrom cito:isDisputedBy } ?claim ?p ?source . ?claim a ev:Claim }"""
-)
-_Q_RANKS = _PREFIXES + "SELECT ?source ?rank WHERE { ?source ev:studyDesign/ev:evidenceRank ?rank }"
-_Q_RANKS_OF = (
-    _PREFIXES + "SELECT ?source ?rank WHERE { ?claim ?p ?source . ?source ev:studyDesign/ev:evidenceRank ?rank }"
-)
-_Q_REFUTED = (
-    _PREFIXES
-    + """PREFIX schema: <https://schema.org/>
-SELECT DISTINCT ?claim ?source WHERE {
-  ?review schema:itemReviewed ?statement ; ev:aboutSource ?source ; ev:verdict ?verdict .
-  VERDICTS
-  ?statement ev:claim ?claim }"""
-).replace("VERDICTS", values_clause("verdict", NOT_SUPPORT_VERDICTS))
-_Q_ARTICLES = (
-    _PREFIXES + "SELECT DISTINCT ?claim ?article WHERE { ?s a ev:Statement ; ev:claim ?claim ; oa:hasSource ?article }"
-)
-
 _NOT_IRI = re.compile(r'[\s<>"{}|^`\\]')
 
 
@@ -279,44 +256,34 @@ class EvidenceGraph:
         return self._compute_summaries()
 
     def _compute_summaries(self, claim: URIRef | None = None) -> dict[URIRef, ClaimSummary]:
-        # One pass per link kind, through SPARQL so any backend can answer;
-        # with ``claim``, the same queries bound to that one claim.
-        b = {"claim": claim} if claim is not None else None
-        # Rows as plain strings (cheaper than rdflib terms on big graphs).
-        support: dict[str, set] = defaultdict(set)
-        dispute: dict[str, set] = defaultdict(set)
-        articles: dict[str, set] = defaultdict(set)
-        rank_of: dict[str, int] = {}
-        labels: dict[str, str] = {}
-        values = self.select_values
-        for row in values(_Q_CLAIMS, b):
-            labels[row["claim"]] = row["label"] or ""
-        supports = str(CITO.obtainsSupportFrom)
-        for row in values(_Q_LINKS, b):
-            target = support if row["p"] == supports else dispute
-            target[row["claim"]].add(row["source"])
-        for row in values(_Q_RANKS if claim is None else _Q_RANKS_OF, b):
-            rank_of[row["source"]] = int(row["rank"])
-        refuted: dict[str, set] = defaultdict(set)
-        for row in values(_Q_REFUTED, b):
-            refuted[row["claim"]].add(row["source"])
-        for row in values(_Q_ARTICLES, b):
-            articles[row["claim"]].add(local_name(row["article"], ARTICLE) or row["article"])
+        # From the claim records (graph.evidence.index), so the rules of support
+        # are read in one place: of every claim, or of ``claim`` alone on a big graph.
+        from graph.model.rules import counts_as_support
+
+        evidence = self.evidence
+        raw = evidence.raw if claim is None else evidence._loaded(str(claim))
+        claims = sorted(raw.labels) if claim is None else [str(claim)]
         out = {}
-        for claim in sorted(labels):
-            supporters, disputers = support.get(claim, set()), dispute.get(claim, set())
-            counting = supporters - refuted.get(claim, set())
-            ranks = [rank_of[s] for s in counting if s in rank_of]
-            iri = URIRef(claim)
+        for c in claims:
+            supporters, disputers = raw.support.get(c, set()), raw.dispute.get(c, set())
+            reviews = raw.reviews
+            refuted = {s for s in supporters if not all(counts_as_support(r.verdict) for r in reviews.get((c, s), ()))}
+            counting = supporters - refuted
+            if claim is not None:
+                for key in supporters | disputers:
+                    evidence._loaded(c, key)  # fetches the facts of this source, once
+            ranks = [raw.sources[s]["rank"] for s in counting if (raw.sources.get(s) or {}).get("rank") is not None]
+            articles = {local_name(st.article, ARTICLE) or st.article for st in raw.statements.get(c, ())}
+            iri = URIRef(c)
             out[iri] = ClaimSummary(
                 iri=iri,
-                label=labels[claim],
-                supported_by=tuple(sorted(local_name(s, SOURCE) or str(s) for s in supporters)),
-                disputed_by=tuple(sorted(local_name(s, SOURCE) or str(s) for s in disputers)),
-                articles=tuple(sorted(articles.get(claim, ()))),
+                label=raw.labels.get(c, ""),
+                supported_by=tuple(sorted(supporters)),
+                disputed_by=tuple(sorted(disputers)),
+                articles=tuple(sorted(articles)),
                 best_rank=max(ranks) if ranks else None,
                 all_ranked=len(ranks) == len(counting),
-                refuted=tuple(sorted(local_name(s, SOURCE) or str(s) for s in supporters - counting)),
+                refuted=tuple(sorted(refuted)),
             )
         return out
 

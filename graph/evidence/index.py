@@ -9,7 +9,6 @@ work once per graph (see :class:`EvidenceIndex`) and caches it.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -202,7 +201,24 @@ def _s(term) -> str | None:
     return None if term is None else str(term)
 
 
-@functools.cache
+def _source_facts(row: dict) -> dict:
+    return {
+        "doi": row["doi"],
+        "design": row["designLabel"],
+        "rank": int(row["rank"]) if row["rank"] is not None else None,
+    }
+
+
+def worst_review(reviews) -> _Review | None:
+    """The most worrying of a citation's reviews (:data:`~graph.model.rules.VERDICT_SEVERITY`),
+    ties broken by review text; None for none."""
+    order = _SEVERITY
+    return min(reviews, key=lambda r: (order.get(r.verdict or "", len(order)), r.body or ""), default=None)
+
+
+_SEVERITY = {str(v): i for i, v in enumerate(VERDICT_SEVERITY)}
+
+
 class EvidenceIndex:
     """The claim records of one :class:`EvidenceGraph`, built once and cached.
 
@@ -218,22 +234,33 @@ class EvidenceIndex:
 
     @cached_property
     def raw(self) -> _Raw:
-        # Rows as plain strings: cheaper than rdflib terms on big graphs.
-        eg, raw, values = self.eg, _Raw(), self.eg.select_values
-        for iri, summary in eg._summaries.items():
-            raw.labels[str(iri)] = summary.label
-        for row in values(load_query("claim-topics")):
-            claim = row["claim"]
+        """The records of every claim and every source."""
+        raw = _Raw()
+        self._gather(raw)
+        for row in self.eg.select_values(load_query("source-facts")):
+            raw.sources[row["key"]] = _source_facts(row)
+        return raw
+
+    def _gather(self, raw: _Raw, claim: str | None = None) -> None:
+        """Fill ``raw`` with the claim records, of every claim or of ``claim``
+        alone (the same queries bound to it): the one place they are assembled.
+        Rows as plain strings: cheaper than rdflib terms on big graphs."""
+        eg, values = self.eg, self.eg.select_values
+        b = {"claim": _uri(claim)} if claim is not None else None
+        for row in values(load_query("claims"), b):
+            raw.labels[row["claim"]] = row["label"] or ""
+        for row in values(load_query("claim-topics"), b):
+            claim_iri = row["claim"]
             label = row["label"] or eg.label(_uri(row["topic"]))
-            raw.topics[claim].add(label)
-            raw.topic_terms[claim].add(label)
+            raw.topics[claim_iri].add(label)
+            raw.topic_terms[claim_iri].add(label)
             if row["altLabel"] is not None:
-                raw.topic_terms[claim].add(row["altLabel"])
+                raw.topic_terms[claim_iri].add(row["altLabel"])
         cited: dict[str, set] = defaultdict(set)
-        for row in values(load_query("statement-citations")):
+        for row in values(load_query("statement-citations"), b):
             cited[row["statement"]].add(row["key"])
         stances = {str(k): v for k, v in STANCES.items()}
-        for row in values(load_query("statements")):
+        for row in values(load_query("statements"), b):
             stmt = row["statement"]
             raw.statements[row["claim"]].append(
                 StatementRef(
@@ -246,18 +273,14 @@ class EvidenceIndex:
                 )
             )
         supports = str(CITO.obtainsSupportFrom)
-        for row in values(load_query("claim-links")):
+        for row in values(load_query("claim-links"), b):
             target = raw.support if row["p"] == supports else raw.dispute
             target[row["claim"]].add(row["key"])
-        for row in values(load_query("reviews")):
-            raw.reviews[(row["claim"], row["key"])].append(_Review(row["verdict"], row["verdictLabel"], row["body"]))
-        for row in values(load_query("source-facts")):
-            raw.sources[row["key"]] = {
-                "doi": row["doi"],
-                "design": row["designLabel"],
-                "rank": int(row["rank"]) if row["rank"] is not None else None,
-            }
-        return raw
+        for row in values(load_query("reviews"), b):
+            if row["claim"] is not None and row["key"] is not None:
+                raw.reviews[(row["claim"], row["key"])].append(
+                    _Review(row["verdict"], row["verdictLabel"], row["body"])
+                )
 
     # --- records of a few claims, on big graphs ---------------------------------------
 
@@ -282,49 +305,14 @@ class EvidenceIndex:
         return part
 
     def _fetch_claim(self, part: _Raw, claim: str) -> None:
-        eg, b = self.eg, {"claim": _uri(claim)}
-        rows = eg.select("SELECT ?label WHERE { ?claim <http://www.w3.org/2000/01/rdf-schema#label> ?label }", b)
-        if not eg.ask("ASK { ?claim a <https://w3id.org/evidence-graph/vocab#Claim> }", b):
-            return
-        part.labels[claim] = str(rows[0]["label"]) if rows else ""
-        for row in eg.select(load_query("claim-topics"), b):
-            label = _s(row["label"]) or eg.label(row["topic"])
-            part.topics[claim].add(label)
-            part.topic_terms[claim].add(label)
-            if row["altLabel"] is not None:
-                part.topic_terms[claim].add(str(row["altLabel"]))
-        for row in eg.select(load_query("statements"), b):
-            stmt = str(row["statement"])
-            cited = {
-                str(r["key"]) for r in eg.select(load_query("statement-citations"), {"statement": row["statement"]})
-            }
-            part.statements[claim].append(
-                StatementRef(
-                    iri=stmt,
-                    article=str(row["article"]),
-                    title=_s(row["title"]) or eg.label(row["article"]),
-                    stance=STANCES.get(row["stance"], "asserts"),
-                    quote=_s(row["quote"]) or "",
-                    cited=tuple(sorted(cited)),
-                )
-            )
-        for row in eg.select(load_query("claim-links"), b):
-            target = part.support if row["p"] == CITO.obtainsSupportFrom else part.dispute
-            target[claim].add(str(row["key"]))
-        for row in eg.select(load_query("reviews"), b):
-            part.reviews[(claim, str(row["key"]))].append(
-                _Review(_s(row["verdict"]), _s(row["verdictLabel"]), _s(row["body"]))
-            )
+        if self.eg.ask("ASK { ?claim a <https://w3id.org/evidence-graph/vocab#Claim> }", {"claim": _uri(claim)}):
+            self._gather(part, claim)
 
     def _fetch_source(self, part: _Raw, key: str) -> None:
         from rdflib import Literal
 
-        for row in self.eg.select(load_query("source-facts"), {"key": Literal(key)}):
-            part.sources[str(row["key"])] = {
-                "doi": _s(row["doi"]),
-                "design": _s(row["designLabel"]),
-                "rank": int(row["rank"]) if row["rank"] is not None else None,
-            }
+        for row in self.eg.select_values(load_query("source-facts"), {"key": Literal(key)}):
+            part.sources[row["key"]] = _source_facts(row)
 
     # --- records -----------------------------------------------------------------
 
@@ -355,8 +343,7 @@ class EvidenceIndex:
         raw = self._loaded(claim, key)
         facts = raw.sources.get(key, {})
         reviews = raw.reviews.get((claim, key), [])
-        order = {str(v): i for i, v in enumerate(VERDICT_SEVERITY)}
-        review = min(reviews, key=lambda r: (order.get(r.verdict or "", len(order)), r.body or ""), default=None)
+        review = worst_review(reviews)
         verdict = None
         if review is not None and review.verdict is not None:
             verdict = review.label or local_name(review.verdict, EV._NS) or review.verdict

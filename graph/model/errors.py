@@ -11,6 +11,7 @@ __all__ = [
     "NotFoundError",
     "Problem",
     "QueryError",
+    "UsageError",
 ]
 
 
@@ -51,6 +52,13 @@ class InputError(EvidenceGraphError):
     @property
     def line(self) -> int | None:
         return self.problem.line
+
+
+class UsageError(EvidenceGraphError):
+    """Options that do not make sense together (``--depth`` without
+    ``--focus``). The CLI prints one line and exits 2."""
+
+    exit_code = 2
 
 
 class NotFoundError(EvidenceGraphError, LookupError):

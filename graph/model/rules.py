@@ -25,7 +25,6 @@ __all__ = [
     "VERDICT_SEVERITY",
     "counts_as_support",
     "derive_links",
-    "values_clause",
 ]
 
 #: ev:stance of a statement -> (claim -> source link, source -> claim link)
@@ -68,11 +67,6 @@ def counts_as_support(verdict) -> bool:
 
 
 _NOT_SUPPORT = frozenset(str(v) for v in NOT_SUPPORT_VERDICTS)
-
-
-def values_clause(variable: str, iris: Iterable) -> str:
-    """``VALUES ?variable { <a> <b> }``: a rule's IRIs inside a SPARQL query."""
-    return f"VALUES ?{variable} {{ " + " ".join(f"<{i}>" for i in iris) + " }"
 
 
 #: The predicates :func:`derive_links` reads (rdf:type for ev:Statement).

@@ -147,12 +147,22 @@ body { font: 15px/1.4 system-ui, sans-serif; margin: 2rem; color: #1d1d1f; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #ccc; padding: .35rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; position: sticky; top: 0; }
-tr.no-source td.status { background: #fde2e1; }
-tr.contested td.status { background: #fff0c2; }
-tr.low-rank td.status { background: #fff8e0; }
-tr.supported td.status { background: #e3f4e1; }
+td.status { white-space: nowrap; }
+td.status::before { content: ""; display: inline-block; width: .8em; height: .8em; border-radius: 50%;
+  margin-right: .4em; vertical-align: -.05em; border: 1.5px solid var(--border); background: var(--fill); }
 td.flags { color: #a4161a; }
 """
+
+
+def status_css() -> str:
+    """One rule per claim status, in the colours of the shared palette
+    (:mod:`graph.render.palette`): a dot of the status colour and a light tint of it."""
+    from graph.render.palette import STATUS, tint
+
+    return "".join(
+        f"tr.{status} td.status {{ --fill: {c.fill}; --border: {c.border}; background: {tint(c.fill, 0.82)}; }}\n"
+        for status, c in STATUS.items()
+    )
 
 
 def render_html(rows: list[ReportRow]) -> str:
@@ -167,7 +177,7 @@ def render_html(rows: list[ReportRow]) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         "<title>Evidence table</title>\n"
-        f"<style>{_CSS}</style>\n</head>\n<body>\n<h1>Evidence table</h1>\n"
+        f"<style>{_CSS}{status_css()}</style>\n</head>\n<body>\n<h1>Evidence table</h1>\n"
         f"<p>{len(rows)} claims, weakest-supported first.</p>\n"
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
         + "\n".join(body)

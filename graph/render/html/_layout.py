@@ -15,6 +15,7 @@ layouts in pure Python take minutes at that size.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 
@@ -22,12 +23,19 @@ from graph.render.html._view import GraphView, Node
 
 __all__ = ["layout"]
 
-#: A claim's cell: room for its dot and a three-line label under it.
-CELL_W, CELL_H = 150.0, 92.0
+#: Width of a claim's cell; its label wraps to :data:`LABEL_W` under its dot.
+CELL_W, LABEL_W = 190.0, 176.0
+#: A claim's label, as the page draws it: characters per line (an upper bound
+#: on the width of a line, so wrapped labels never reach the next row) and
+#: height of a line, in layout units at the page's claim font size (12).
+LINE_CHARS, LINE_H = 22, 15.0
+#: Centre of a claim's dot below the top of its cell, and room under the
+#: dot (its largest radius and a gap) before the label, then below the label.
+DOT_Y, DOT_ROOM, ROW_GAP = 22.0, 21.0, 16.0
 #: Height of one row of a group's header, where its topic nodes sit.
-HEADER_H = 92.0
+HEADER_H = 100.0
 #: Width of a topic's slot in a header.
-TOPIC_W = 150.0
+TOPIC_W = 165.0
 #: Gap between groups; gap between the claim area and the side columns.
 GROUP_GAP, SIDE_GAP = 30.0, 150.0
 #: Least vertical distance between two sources, or two articles, in a column.
@@ -152,13 +160,25 @@ def _order_groups(groups: dict[str, list[str]], evidence, primary: dict[str, str
     return order
 
 
-def _block(n_claims: int, n_topics: int) -> tuple[int, int, float, float]:
-    """Columns, topics per header row, width and height of one group."""
-    cols = max(1, math.ceil(math.sqrt(n_claims * 0.7)))
+def label_lines(label: str) -> int:
+    """Lines a claim's label wraps to on the page, at most."""
+    return max(1, math.ceil(len(label) / LINE_CHARS))
+
+
+def _block(labels: list[str], n_topics: int) -> tuple[int, int, float, float, list[float]]:
+    """Columns, topics per header row, width and height of one group, and
+    the height of each row of claims (room for its longest label)."""
+    n_claims = len(labels)
+    mean_h = DOT_Y + DOT_ROOM + ROW_GAP + LINE_H * sum(map(label_lines, labels)) / max(1, n_claims)
+    cols = max(1, math.ceil(math.sqrt(n_claims * mean_h / CELL_W)))
     per_row = max(1, min(n_topics, math.floor(cols * CELL_W / TOPIC_W)))
     width = max(cols * CELL_W, per_row * TOPIC_W)
     header_rows = max(1, math.ceil(n_topics / per_row))
-    return cols, per_row, width, header_rows * HEADER_H + math.ceil(n_claims / cols) * CELL_H
+    rows = [
+        DOT_Y + DOT_ROOM + ROW_GAP + LINE_H * max(label_lines(t) for t in labels[r : r + cols])
+        for r in range(0, n_claims, cols)
+    ]
+    return cols, per_row, width, header_rows * HEADER_H + sum(rows), rows
 
 
 def _columns(order: list[str], blocks, column_h: float) -> list[list[str]]:
@@ -186,9 +206,9 @@ def _pack(order: list[str], groups, headers, by_id, side_width: float) -> tuple[
 
     The column height is the one, among a few tried, that lets the whole
     drawing (side columns included) fill a laptop's graph pane best."""
-    blocks = {g: _block(len(groups[g]), len(headers[g])) for g in order}
-    tallest = max(h for *_, h in blocks.values())
-    area = sum((w + GROUP_GAP) * (h + GROUP_GAP) for _, _, w, h in blocks.values())
+    blocks = {g: _block([by_id[c].label for c in groups[g]], len(headers[g])) for g in order}
+    tallest = max(b[3] for b in blocks.values())
+    area = sum((b[2] + GROUP_GAP) * (b[3] + GROUP_GAP) for b in blocks.values())
     best = None
     for factor in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0):
         column_h = max(tallest, math.sqrt(area) * factor)
@@ -210,7 +230,8 @@ def _pack(order: list[str], groups, headers, by_id, side_width: float) -> tuple[
     left = min(x for _, x, _ in placed)
     width = height = 0.0
     for g, x, y in placed:
-        cols, per_row, w, h = blocks[g]
+        cols, per_row, w, h, rows = blocks[g]
+        row_tops = [0.0, *itertools.accumulate(rows)]
         x -= left
         topics = [t for t in headers[g] if t in by_id]
         for i, tid in enumerate(topics):
@@ -223,7 +244,7 @@ def _pack(order: list[str], groups, headers, by_id, side_width: float) -> tuple[
         for i, cid in enumerate(groups[g]):
             node = by_id[cid]
             node.x = x + w - (cols - i % cols - 0.5) * CELL_W  # right-aligned, like the block
-            node.y = top + (i // cols + 0.25) * CELL_H
+            node.y = top + row_tops[i // cols] + DOT_Y
         width = max(width, x + w)
         height = max(height, y + h)
     return width, height

@@ -68,6 +68,8 @@ def render_html(view: GraphView) -> str:
     from markupsafe import Markup
     from pyvis.network import Network
 
+    from graph.render.palette import as_json as palette_json
+
     net = Network(heading=view.title, directed=True, cdn_resources="in_line")
     # Filled directly: Network.add_node/add_edge check membership in lists,
     # which makes building a large graph quadratic.
@@ -84,7 +86,13 @@ def render_html(view: GraphView) -> str:
         css=Markup(_asset("app.css")),
         vis_js=Markup(_asset("vis-network.min.js")),
         app_js=Markup(_asset("app.js")),
-        data={"counts": view.counts(), "scope": view.scope, "details": view.details},
+        data={
+            "counts": view.counts(),
+            "scope": view.scope,
+            "details": view.details,
+            "palette": palette_json(),
+            "focus": view.focus,
+        },
         generated=f"Made by evidence-graph {__version__}; vis-network is dual-licensed Apache-2.0 / MIT.",
     )
     return net.generate_html(notebook=False)

@@ -32,9 +32,6 @@ STANCE_EDGE = {"asserts": "states", "reports": "reports", "rejects": "rejects"}
 #: Node id prefixes: the project's CURIE prefixes.
 _PREFIX = {"claim": "claim:", "source": "source:", "article": "article:", "topic": "concept:"}
 
-CLAIM_LABEL_CHARS = 60
-ARTICLE_LABEL_CHARS = 44
-
 
 @dataclass
 class Node:
@@ -70,6 +67,7 @@ class GraphView:
     title: str = "Evidence graph"
     scope: str = "whole graph"  #: what was selected, for the page header and the CLI summary
     topic_of: dict[str, str] = field(default_factory=dict)  #: claim id -> the topic it is grouped under
+    focus: str | None = None  #: the node id focused on (``focus=``), selected and centred when the page opens
 
     def counts(self) -> dict[str, int]:
         """Nodes and edges, in total and by kind (zeros included, legend order)."""
@@ -93,16 +91,10 @@ def _s(term) -> str | None:
     return None if term is None else str(term)
 
 
-def _shorten(text: str, limit: int) -> str:
-    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-") + "…"
+def _label(text: str) -> str:
+    """A label for the canvas: the whole text on one line; the page wraps it
+    to the node's width (never cut with an ellipsis)."""
+    return " ".join(text.split())
 
 
 def _node_id(kind: str, iri_or_key: str) -> str:
@@ -349,6 +341,7 @@ def build_view(
             from graph.bibliography.citations import format_citation
 
             d["citation"] = format_citation(eg, d["key"], style)
+    view.focus = start if focus is not None else None
     view.scope = "; ".join(scope) if scope else "whole graph"
     view.title = "Evidence graph" + ("" if whole else f" — {view.scope}")
     return view
@@ -415,7 +408,7 @@ def _assemble(
 
     for cid in claim_ids:
         c = full.claims[cid]
-        nodes.append(Node(cid, "claim", _shorten(c.text or cid, CLAIM_LABEL_CHARS), f"claim-{c.status}"))
+        nodes.append(Node(cid, "claim", _label(c.text or cid), f"claim-{c.status}"))
         refs = {"supports": [], "disputes": []}
         for kind, group, index in (("supports", c.supported_by, supports), ("disputes", c.disputed_by, disputes)):
             for ref in group:
@@ -493,7 +486,7 @@ def _assemble(
         }
     for aid in sorted(article_ids):
         a = full.articles[aid]
-        nodes.append(Node(aid, "article", _shorten(a["title"], ARTICLE_LABEL_CHARS), "article", size=18))
+        nodes.append(Node(aid, "article", _label(a["title"]), "article", size=18))
         details[aid] = {
             "kind": "article",
             "iri": a["iri"],

@@ -19,27 +19,47 @@
   var BIG = NODES.length > 2000;
 
   var FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
-  var STATUS = {
-    supported: { color: "#2f9e44", border: "#1e6e2f", label: "supported", help: "a source of a higher rank supports it" },
-    "low-rank": { color: "#f59f00", border: "#b07200", label: "low-rank only", help: "only models, opinion, cadaver or bench studies" },
-    contested: { color: "#c2255c", border: "#8a1a42", label: "contested", help: "some source disputes it" },
-    "no-source": { color: "#adb5bd", border: "#7d868e", label: "no source", help: "nothing cited supports it" }
+  // Colours come from the shared palette (graph.render.palette), the same one
+  // the HTML report uses; only widths and arrow heads are decided here.
+  var PALETTE = DATA.palette;
+  var STATUS = PALETTE.status;
+  var KIND = { claim: { label: "Claims" } };
+  Object.keys(PALETTE.kind).forEach(function (k) { KIND[k] = PALETTE.kind[k]; });
+  var SHAPE = {
+    supports: { width: 2.4, arrow: "arrow" },
+    disputes: { width: 2.4, arrow: "arrow" },
+    states: { width: 1, arrow: "arrow" },
+    reports: { width: 1, arrow: "arrow" },
+    rejects: { width: 1.8, arrow: "bar" },
+    about: { width: 1, arrow: null },
+    contradicts: { width: 2.6, arrow: "both" }
   };
-  var KIND = {
-    claim: { label: "Claims" },
-    source: { label: "Sources", color: "#1971c2", border: "#0f4c8a" },
-    article: { label: "Articles", color: "#343a40", border: "#16191c" },
-    topic: { label: "Topics", color: "#7048e8", border: "#4c2fb0" }
-  };
-  var EDGE = {
-    supports: { label: "supports", color: "#2f9e44", width: 2.4, arrow: "arrow" },
-    disputes: { label: "disputes", color: "#e03131", width: 2.4, arrow: "arrow" },
-    states: { label: "article states", color: "rgba(73,80,87,0.24)", solid: "#495057", width: 1, arrow: "arrow" },
-    reports: { label: "article reports", color: "rgba(73,80,87,0.18)", solid: "#868e96", width: 1, arrow: "arrow" },
-    rejects: { label: "article rejects", color: "#c2255c", width: 1.8, arrow: "bar" },
-    about: { label: "about topic", color: "rgba(112,72,232,0.2)", solid: "#7048e8", width: 1, arrow: null },
-    contradicts: { label: "contradicts", color: "#f76707", width: 2.6, arrow: "both" }
-  };
+  function rgba(hex, alpha) {
+    var n = parseInt(hex.slice(1), 16);
+    return "rgba(" + (n >> 16) + "," + ((n >> 8) & 255) + "," + (n & 255) + "," + alpha + ")";
+  }
+  var EDGE = {};
+  Object.keys(PALETTE.link).forEach(function (k) {
+    var p = PALETTE.link[k];
+    EDGE[k] = {
+      label: p.label,
+      color: p.alpha < 1 ? rgba(p.color, p.alpha) : p.color,
+      solid: p.color,
+      width: SHAPE[k].width,
+      arrow: SHAPE[k].arrow
+    };
+  });
+  // The narrow (phone) layout: bigger dots, the page scrolls instead of the panel.
+  var NARROW = window.matchMedia && window.matchMedia("(max-width: 760px)").matches;
+  // Claim labels are drawn only when at least 12 px on screen (vis-network
+  // skips a label below drawThreshold - 1); READ is the scale where they are.
+  var CLAIM_FONT = 12;
+  var LABEL_MIN_PX = 12;
+  // vis-network fades a label in between drawThreshold - 1 and drawThreshold
+  // px, so claim labels are fully drawn from READ on, at 13 px.
+  var READ = (LABEL_MIN_PX + 1) / CLAIM_FONT;
+  var CLAIM_SIZE = NARROW ? 15 : 11;
+  var NODE_MIN_PX = 10.5;  // least diameter of a claim's dot on a phone at the first view
   var DASHES = [7, 5];
 
   // --- vis data --------------------------------------------------------------
@@ -57,34 +77,44 @@
     for (var k in extra) g[k] = extra[k];
     return g;
   }
+  // Every label is drawn at LABEL_MIN_PX or more, or not at all; sources,
+  // articles and topics are bigger in layout units, so they can be read
+  // in the overview, and capped on screen (maxVisible) so they do not
+  // dwarf the claims when zoomed in.
+  // Bigger labels (sources, articles, topics) are capped on screen by
+  // capLabels: vis-network's own maxVisible only changes their fading.
+  var BIG_FONT = { source: 30, article: 28, topic: 24 };
+  var BIG_MAX_PX = 16;
+  var labelScaling = function (maxVisible) { return { label: { drawThreshold: LABEL_MIN_PX + 1, maxVisible: maxVisible } }; };
   var groups = {
     source: group(KIND.source.color, KIND.source.border, {
       shape: "diamond",
-      font: { face: FONT, size: 26, color: "#0b3d6e", strokeWidth: 5, strokeColor: "#ffffff" },
-      scaling: { label: { drawThreshold: 6, maxVisible: 30 } }
+      font: { face: FONT, size: BIG_FONT.source, color: KIND.source.border, strokeWidth: 5, strokeColor: "#ffffff" },
+      widthConstraint: { maximum: 200 },
+      scaling: labelScaling(16)
     }),
     article: group(KIND.article.color, KIND.article.border, {
       shape: "box",
       margin: { top: 9, bottom: 9, left: 12, right: 12 },
       widthConstraint: { maximum: 280 },
-      font: { face: FONT, size: 24, color: "#ffffff" },
+      font: { face: FONT, size: BIG_FONT.article, color: "#ffffff" },
       shapeProperties: { borderRadius: 6 },
-      scaling: { label: { drawThreshold: 5, maxVisible: 28 } }
+      scaling: labelScaling(16)
     }),
     topic: group(KIND.topic.color, KIND.topic.border, {
       shape: "hexagon",
-      widthConstraint: { maximum: 140 },
-      font: { face: FONT, size: 19, color: "#5f3dc4", strokeWidth: 5, strokeColor: "#ffffff" },
-      scaling: { label: { drawThreshold: 6, maxVisible: 28 } }
+      widthConstraint: { maximum: 150 },
+      font: { face: FONT, size: BIG_FONT.topic, color: KIND.topic.border, strokeWidth: 5, strokeColor: "#ffffff" },
+      scaling: labelScaling(15)
     })
   };
   Object.keys(STATUS).forEach(function (s) {
     groups["claim-" + s] = group(STATUS[s].color, STATUS[s].border, {
       shape: "dot",
-      size: 11,
-      widthConstraint: { maximum: 136 },
-      font: { face: FONT, size: 12, color: "#212529", strokeWidth: 3, strokeColor: "#ffffff" },
-      scaling: { label: { drawThreshold: 8, maxVisible: 22 } }
+      size: CLAIM_SIZE,
+      widthConstraint: { maximum: 176 },
+      font: { face: FONT, size: CLAIM_FONT, color: "#212529", strokeWidth: 3, strokeColor: "#ffffff" },
+      scaling: labelScaling(22)
     });
   });
 
@@ -161,13 +191,22 @@
     return seen;
   }
 
+  // Apply filters and focus; the view is refitted to what stays visible
+  // (unless fit is false), and a selected node that is now hidden is let go.
   function refresh(fit) {
+    hideTooltip();
     focusSet = focusOn && selected ? neighbourhood(selected, focusDepth) : null;
     nodesView.refresh();
     visibleIds = new Set(nodesView.getIds());
+    if (selected && !visibleIds.has(selected)) {
+      unselect();
+      focusSet = null;
+      nodesView.refresh();
+      visibleIds = new Set(nodesView.getIds());
+    }
     edgesView.refresh();
     updateCounts();
-    if (fit) fitView(focusSet ? Array.from(focusSet) : undefined);
+    if (fit !== false) fitView();
   }
 
   // --- the network ------------------------------------------------------------------
@@ -194,11 +233,93 @@
   edgesView.refresh();
   var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, options);
 
-  function fitView(ids) {
-    network.fit(ids ? { nodes: ids, animation: false } : { animation: false });
-    var scale = network.getScale();
-    if (scale > 1.0) network.moveTo({ scale: 1.0 });
-    else network.moveTo({ scale: scale * 0.96 });  // room for the labels at the edges
+  // Fit the visible nodes, labels included, into the canvas. vis-network's
+  // own fit measures labels at the scale it starts from, so labels that grow
+  // or appear at the new scale can end up cut at the edges; this measures
+  // the bounding boxes (shape and label) itself and repeats once at the new
+  // scale. On a narrow canvas the scale never makes claim dots smaller than
+  // NODE_MIN_PX while the drawing's height still fits: the rest pans sideways.
+  var PAD = 14;
+  // withLabels false: claims count by their dot alone (their labels are not
+  // drawn at a scale below READ, so they cannot be cut).
+  function visibleRange(withLabels) {
+    var ids = nodesView.getIds();
+    if (!ids.length) return null;
+    var r = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+    var pos = network.getPositions(ids);
+    ids.forEach(function (id) {
+      var b;
+      if (!withLabels && nodeById[id].kind === "claim") {
+        var p = pos[id];
+        b = { left: p.x - CLAIM_SIZE, right: p.x + CLAIM_SIZE, top: p.y - CLAIM_SIZE, bottom: p.y + CLAIM_SIZE };
+      } else b = network.getBoundingBox(id);
+      if (!b) return;
+      if (b.left < r.left) r.left = b.left;
+      if (b.right > r.right) r.right = b.right;
+      if (b.top < r.top) r.top = b.top;
+      if (b.bottom > r.bottom) r.bottom = b.bottom;
+    });
+    return r.left === Infinity ? null : r;
+  }
+  function fitScale(r) {
+    var w = Math.max(1, container.clientWidth - 2 * PAD), h = Math.max(1, container.clientHeight - 2 * PAD);
+    var sw = w / Math.max(1, r.right - r.left), sh = h / Math.max(1, r.bottom - r.top);
+    var s = Math.min(sw, sh, 1.4);
+    var nodes = NODE_MIN_PX / (2 * CLAIM_SIZE);
+    if (NARROW && s < nodes) s = Math.max(nodes, Math.min(sh, 1.5 * nodes));
+    return s;
+  }
+  var fitted = 1;  // the scale of the last fit: zooming out stops there
+  // Claim labels fade in between 11 and 13 px: a fit never stops there, it
+  // goes down to where they are not drawn at all.
+  function noFade(s) {
+    var fadeFrom = (LABEL_MIN_PX - 1) / CLAIM_FONT;
+    return s > fadeFrom && s < READ ? fadeFrom * 0.999 : s;
+  }
+  function fitView() {
+    hideTooltip();
+    for (var pass = 0; pass < (BIG ? 1 : 2); pass++) {
+      var r = visibleRange(false);
+      if (!r) return;
+      fitted = noFade(fitScale(r), r);
+      if (fitted >= READ) { r = visibleRange(true); fitted = noFade(fitScale(r), r); }
+      network.moveTo({ position: { x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2 }, scale: fitted, animation: false });
+      if (!BIG) { capLabels(); network.redraw(); }
+    }
+  }
+  var capped = {};
+  function capLabels() {
+    var s = network.getScale(), change = {}, any = false;
+    Object.keys(BIG_FONT).forEach(function (k) {
+      var size = Math.min(BIG_FONT[k], BIG_MAX_PX / s);
+      if (Math.abs((capped[k] || BIG_FONT[k]) - size) > 0.25) {
+        capped[k] = size;
+        groups[k].font.size = size;  // the whole group: vis-network replaces a group's options
+        change[k] = groups[k];
+        any = true;
+      }
+    });
+    if (any) network.setOptions({ groups: change });
+  }
+  function zoomBy(direction) {
+    hideTooltip();
+    var s = network.getScale();
+    var next = direction > 0 ? (s < READ * 0.999 ? READ : s * 1.5) : Math.max(fitted, s / 1.5);
+    network.moveTo({ scale: next, animation: false });
+    capLabels();
+  }
+  // Centre a node, zoomed out (never in) until what is visible fits around it.
+  function centreOn(id) {
+    var pos = network.getPositions([id])[id];
+    if (!pos) return;
+    var r = visibleRange(network.getScale() >= READ);
+    var w = container.clientWidth / 2 - PAD, h = container.clientHeight / 2 - PAD;
+    var s = Math.min(network.getScale(),
+      w / Math.max(1, pos.x - r.left, r.right - pos.x), h / Math.max(1, pos.y - r.top, r.bottom - pos.y));
+    if (NARROW) s = Math.max(s, NODE_MIN_PX / (2 * CLAIM_SIZE));
+    fitted = noFade(s);
+    network.moveTo({ position: pos, scale: fitted, animation: false });
+    capLabels();
   }
 
   // --- DOM helpers: text only ------------------------------------------------------------
@@ -378,47 +499,81 @@
     details.parentNode.scrollTop = 0;
   }
 
+  function unselect() {
+    selected = null;
+    network.unselectAll();
+    document.body.removeAttribute("data-selected");
+    showDetails(null);
+  }
+
+  // Select a node: panel, highlight; move: bring it into view at a scale
+  // where its label can be read.
   function select(id, move) {
     if (!nodeById[id]) return;
+    hideTooltip();
     selected = id;
-    if (focusOn) refresh(true);
     if (!nodesView.get(id)) {  // filtered out: show it again
       var n = nodeById[id];
       shownKinds[n.kind] = true;
       if (n.kind === "claim") shownStatus[statusOf(n)] = true;
       syncChecks();
-      refresh(false);
     }
+    if (focusOn || !visibleIds.has(id)) refresh(focusOn);
     network.selectNodes([id]);
-    if (move && !focusOn) network.focus(id, { scale: Math.max(network.getScale(), 0.9), animation: false });
+    if (move && !focusOn) { network.focus(id, { scale: Math.max(network.getScale(), READ), animation: false }); capLabels(); }
     showDetails(id);
     document.body.setAttribute("data-selected", id);
   }
 
+  var lastPointer = "mouse";
+  container.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType || "mouse"; hideTooltip(); }, true);
+  container.addEventListener("pointermove", function (e) { lastPointer = e.pointerType || "mouse"; }, true);
+  container.addEventListener("touchstart", function () { lastPointer = "touch"; hideTooltip(); }, { capture: true, passive: true });
+
   network.on("click", function (params) {
-    if (params.nodes.length) select(params.nodes[0], false);
-    else if (!params.edges.length) {
-      selected = null;
-      document.body.removeAttribute("data-selected");
-      showDetails(null);
+    hideTooltip();
+    if (params.nodes.length) {
+      select(params.nodes[0], false);
+      // On a phone the panel is below the graph: a tap shows it.
+      if (NARROW) document.getElementById("details-box").scrollIntoView({ block: "start" });
+    } else if (!params.edges.length) {
+      unselect();
       if (focusOn) refresh(true);
     }
   });
+  document.getElementById("back").addEventListener("click", function () {
+    document.getElementById("graph").scrollIntoView({ block: "start" });
+  });
 
   // --- hover tooltip (text only) ----------------------------------------------------------------
+  // It follows the mouse only: never shown for a touch, and closed by any
+  // change of the view (pan, zoom, fit, search, filter, selection).
 
   var tooltip = document.getElementById("tooltip");
+  var NO_HOVER = window.matchMedia && window.matchMedia("(hover: none)").matches;
+  function hideTooltip() {
+    if (!tooltip.hidden) tooltip.hidden = true;
+    document.body.removeAttribute("data-tooltip");
+  }
   network.on("hoverNode", function (p) {
+    if (NO_HOVER || lastPointer !== "mouse" || p.node === selected) return;
     var d = DETAILS[p.node];
     tooltip.textContent = nodeName(p.node) + (d && d.kind === "source" && d.citation ? " — " + d.citation : "");
     tooltip.hidden = false;
-    var box = container.getBoundingClientRect();
-    var x = Math.min(p.pointer.DOM.x + 14, box.width - 350);
+    document.body.setAttribute("data-tooltip", p.node);
+    var w = container.clientWidth, h = container.clientHeight;
+    var x = p.pointer.DOM.x + 16, y = p.pointer.DOM.y + 18;
+    var tw = tooltip.offsetWidth, th = tooltip.offsetHeight;
+    if (x + tw > w - 4) x = p.pointer.DOM.x - tw - 16;  // left of the pointer, not over the node
+    if (y + th > h - 4) y = p.pointer.DOM.y - th - 18;
     tooltip.style.left = Math.max(4, x) + "px";
-    tooltip.style.top = p.pointer.DOM.y + 14 + "px";
+    tooltip.style.top = Math.max(4, y) + "px";
   });
-  network.on("blurNode", function () { tooltip.hidden = true; });
-  network.on("dragStart", function () { tooltip.hidden = true; });
+  network.on("blurNode", hideTooltip);
+  network.on("zoom", function () { if (!BIG) capLabels(); });
+  ["dragStart", "zoom", "select", "deselectNode", "release"].forEach(function (ev) { network.on(ev, hideTooltip); });
+  container.addEventListener("wheel", hideTooltip, { capture: true, passive: true });
+  container.addEventListener("mouseleave", hideTooltip);
 
   // --- search --------------------------------------------------------------------------------
 
@@ -457,10 +612,12 @@
     results.hidden = false;
   }
   input.addEventListener("input", function () {
+    hideTooltip();
     clearTimeout(timer);
     timer = setTimeout(showResults, BIG ? 150 : 40);
   });
   input.addEventListener("keydown", function (e) {
+    hideTooltip();
     if (e.key === "Enter") {
       var first = search(input.value)[0];
       if (first) { results.hidden = true; select(first, true); }
@@ -515,7 +672,7 @@
   function checkRow(target, swatch, text, get, set, help) {
     var box = el("input", { type: "checkbox", "data-filter": target });
     box.checked = get();
-    box.addEventListener("change", function () { set(box.checked); refresh(false); });
+    box.addEventListener("change", function () { set(box.checked); refresh(true); });
     checks.push([box, get]);
     var label = el("label", help ? { title: help } : null, box, swatch, text);
     return label;
@@ -540,9 +697,6 @@
     });
     EDGE.dashed = { color: "#495057", width: 1.5, arrow: null };
     edges.appendChild(el("label", { title: "a cited source whose review verdict is not Supported" }, swatchEdge("dashed"), "not as cited"));
-    if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
-      Array.prototype.forEach.call(document.querySelectorAll(".panel details"), function (d) { d.open = false; });
-    }
   }
 
   // --- focus, fit and counts --------------------------------------------------------------------
@@ -551,13 +705,15 @@
   var depthSel = document.getElementById("depth");
   focusBox.addEventListener("change", function () { focusOn = focusBox.checked; refresh(true); });
   depthSel.addEventListener("change", function () { focusDepth = parseInt(depthSel.value, 10) || 1; if (focusOn) refresh(true); });
-  document.getElementById("fit").addEventListener("click", function () { fitView(focusSet ? Array.from(focusSet) : undefined); });
+  document.getElementById("fit").addEventListener("click", function () { fitView(); });
+  document.getElementById("zoom-in").addEventListener("click", function () { zoomBy(1); });
+  document.getElementById("zoom-out").addEventListener("click", function () { zoomBy(-1); });
   document.getElementById("reset").addEventListener("click", function () {
     Object.keys(shownKinds).forEach(function (k) { shownKinds[k] = true; });
     Object.keys(shownStatus).forEach(function (k) { shownStatus[k] = true; });
     Object.keys(shownEdges).forEach(function (k) { shownEdges[k] = true; });
-    focusOn = false; focusBox.checked = false; selected = null;
-    network.unselectAll(); showDetails(null); syncChecks(); refresh(true);
+    focusOn = false; focusBox.checked = false;
+    unselect(); syncChecks(); refresh(true);
   });
 
   var countsLine = document.getElementById("counts");
@@ -573,6 +729,10 @@
   showDetails(null);
   updateCounts();
   fitView();
+  if (DATA.focus && nodeById[DATA.focus]) {  // evg html --focus: select and centre it
+    select(DATA.focus, false);
+    centreOn(DATA.focus);
+  }
 
   var api = {
     nodeCount: NODES.length,
@@ -581,6 +741,12 @@
     ready: false,
     network: network,
     select: select,
+    fitted: function () { return fitted; },
+    readScale: READ,
+    labelMinPx: LABEL_MIN_PX,
+    claimFont: CLAIM_FONT,
+    claimSize: CLAIM_SIZE,
+    visibleIds: function () { return nodesView.getIds(); },
     visibleNodeCount: function () { return nodesView.length; },
     visibleEdgeCount: function () { return edgesView.length; }
   };

@@ -1,14 +1,31 @@
-"""Shared fixtures and the CI rule: what would skip locally must fail in CI."""
+"""Shared fixtures and the CI rule: what would skip locally must fail in CI.
+
+- ``CLAIMS_TTL``, ``SOURCES_BIB``: the bundled corpus; ``CORPUS``: the same as
+  command-line options; ``eg``: that corpus loaded once per session;
+  ``load_corpus(store)``: a fresh load of it.
+- ``any_store``: the corpus in each store backend (``STORES``), per module.
+- ``evg``: run the command line in this process, ``evg("stats") -> (code, out, err)``.
+- ``load_script(name)``: a script of ``scripts/`` imported as a module.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
+CLAIMS_TTL = ROOT / "claims.ttl"
+SOURCES_BIB = ROOT / "sources.bib"
+#: The bundled corpus as ``--claims``/``--sources`` options for ``evg``.
+CORPUS = ["--claims", str(CLAIMS_TTL), "--sources", str(SOURCES_BIB)]
+#: The store backends every engine-dependent answer is checked on.
+STORES = ("rdflib", "oxigraph")
 #: The article texts live outside the project, beside it in ../shared/articles.
 ARTICLES = ROOT.parent / "shared" / "articles"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -37,12 +54,57 @@ def _private_cache(tmp_path_factory):
         os.environ["EVG_CACHE_DIR"] = old
 
 
+def load_script(name: str):
+    """``scripts/<name>.py`` imported as the module ``name``."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses in the script look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_corpus(store: str = "auto"):
+    """A fresh load of the bundled corpus (for tests that must not share ``eg``)."""
+    import graph
+
+    return graph.load(claims=CLAIMS_TTL, sources=SOURCES_BIB, store=store)
+
+
 @pytest.fixture(scope="session")
 def eg():
     """The bundled corpus, loaded once per test session."""
-    import graph
+    return load_corpus()
 
-    return graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib")
+
+@pytest.fixture(scope="module", params=STORES)
+def any_store(request):
+    """The bundled corpus in each store backend, loaded once per module (a
+    test may look inside its backend, so modules do not share it)."""
+    return load_corpus(request.param)
+
+
+class Ran(NamedTuple):
+    """What one ``evg`` run gave: exit status, standard output, standard error."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def evg(capsys):
+    """Run ``evg`` with these arguments in this process, through the real entry
+    point (so errors become one line and an exit status, as for a user)."""
+    from graph.cli import main
+
+    def run(*args) -> Ran:
+        capsys.readouterr()  # only what this run prints
+        with pytest.raises(SystemExit) as info:
+            main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return Ran(info.value.code, out, err)
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -11,23 +11,13 @@ import sys
 
 import pytest
 
-from graph.cli import main
+from .conftest import CORPUS, ROOT
 
-from .conftest import ROOT
-
-CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
 CLAIM_NS = "https://w3id.org/evidence-graph/claim/"
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_:
-        main([*args, *CORPUS] if args and not args[0].startswith("-") else list(args))
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
-
-
-def sources_json(capsys, *args) -> dict:
-    code, out, err = run(capsys, "sources", *args, "--format", "json")
+def sources_json(evg, *args) -> dict:
+    code, out, err = evg("sources", *args, "--format", "json", *CORPUS)
     assert code == 0, err
     return json.loads(out)
 
@@ -35,8 +25,8 @@ def sources_json(capsys, *args) -> dict:
 # --- evg sources -------------------------------------------------------------------
 
 
-def test_sources_json_has_the_documented_shape(capsys):
-    data = sources_json(capsys, "how much force does it take to elongate fascia", "--limit", "3")
+def test_sources_json_has_the_documented_shape(evg):
+    data = sources_json(evg, "how much force does it take to elongate fascia", "--limit", "3")
     assert data["query"] == "how much force does it take to elongate fascia"
     assert len(data["matches"]) == 3
     for m in data["matches"]:
@@ -59,8 +49,8 @@ def test_sources_json_has_the_documented_shape(capsys):
 @pytest.mark.parametrize(
     "ident", ["itb-anchored-to-femur", "claim:itb-anchored-to-femur", CLAIM_NS + "itb-anchored-to-femur"]
 )
-def test_sources_by_claim_id_is_the_only_match(capsys, ident):
-    data = sources_json(capsys, ident, "--limit", "5")
+def test_sources_by_claim_id_is_the_only_match(evg, ident):
+    data = sources_json(evg, ident, "--limit", "5")
     assert [m["claim"] for m in data["matches"]] == [CLAIM_NS + "itb-anchored-to-femur"]
     (ref,) = data["matches"][0]["supported_by"]
     assert (ref["key"], ref["doi"], ref["study_design"], ref["verdict"]) == (
@@ -71,33 +61,33 @@ def test_sources_by_claim_id_is_the_only_match(capsys, ident):
     )
 
 
-def test_sources_claim_without_source_has_empty_lists(capsys):
-    (m,) = sources_json(capsys, "bursa-is-pain-source")["matches"]
+def test_sources_claim_without_source_has_empty_lists(evg):
+    (m,) = sources_json(evg, "bursa-is-pain-source")["matches"]
     assert (m["supported_by"], m["disputed_by"]) == ([], [])
     assert m["stated_in"][0]["stance"] == "rejects"
 
 
-def test_sources_style_apa(capsys):
-    (m,) = sources_json(capsys, "rapid-mileage-most-common-precipitant", "--style", "apa")["matches"]
+def test_sources_style_apa(evg):
+    (m,) = sources_json(evg, "rapid-mileage-most-common-precipitant", "--style", "apa")["matches"]
     assert m["supported_by"][0]["citation"].startswith("Noehren, B., Davis, I., & Hamill, J. (2007).")
 
 
-def test_sources_table_shows_citation_quote_verdict_and_no_source(capsys):
-    code, out, _ = run(capsys, "sources", "rapid-mileage-most-common-precipitant")
+def test_sources_table_shows_citation_quote_verdict_and_no_source(evg):
+    code, out, _ = evg("sources", "rapid-mileage-most-common-precipitant", *CORPUS)
     assert code == 0
     flat = " ".join(out.split())
     assert "Noehren B, Davis I, Hamill J. ASB clinical biomechanics award winner 2006" in flat
     assert "doi:10.1016/j.clinbiomech.2007.07.001 · cohort study" in flat
     assert "review: Noehren 2007: misattributed: Secondary summaries (the primary paper was not read)" in flat
-    code, out, _ = run(capsys, "sources", "rapid-mileage-increase-precipitates-itbs")
+    code, out, _ = evg("sources", "rapid-mileage-increase-precipitates-itbs", *CORPUS)
     quote = "“many runners simply take on too much mileage, too fast, without adequate recovery”"
     assert quote in " ".join(out.split())
-    code, out, _ = run(capsys, "sources", "bursa-is-pain-source")
+    code, out, _ = evg("sources", "bursa-is-pain-source", *CORPUS)
     assert "NO SOURCE: nothing cited supports this claim" in " ".join(out.split())
 
 
-def test_sources_markdown(capsys):
-    code, out, _ = run(capsys, "sources", "itb-slides-over-epicondyle", "--format", "md")
+def test_sources_markdown(evg):
+    code, out, _ = evg("sources", "itb-slides-over-epicondyle", "--format", "md", *CORPUS)
     assert code == 0
     assert out.startswith("# Sources for: itb-slides-over-epicondyle\n\n## 1. The iliotibial band slides forwards")
     assert "**Supported by**\n\n- no source supports this claim" in out
@@ -107,8 +97,8 @@ def test_sources_markdown(capsys):
 # --- evg claims --------------------------------------------------------------------
 
 
-def test_claims_json(capsys):
-    code, out, err = run(capsys, "claims", "fairclough2006", "--format", "json")
+def test_claims_json(evg):
+    code, out, err = evg("claims", "fairclough2006", "--format", "json", *CORPUS)
     assert code == 0, err
     data = json.loads(out)
     assert (data["source"], data["study_design"], data["doi"]) == (
@@ -125,8 +115,8 @@ def test_claims_json(capsys):
 
 
 @pytest.mark.parametrize("fmt", ["table", "md"])
-def test_claims_text_formats(capsys, fmt):
-    code, out, _ = run(capsys, "claims", "ellis2007", "--format", fmt)
+def test_claims_text_formats(evg, fmt):
+    code, out, _ = evg("claims", "ellis2007", "--format", fmt, *CORPUS)
     assert code == 0
     assert "Ellis R, Hing W, Reid D. Iliotibial band friction syndrome" in " ".join(out.split())
 
@@ -134,8 +124,8 @@ def test_claims_text_formats(capsys, fmt):
 # --- evg report --------------------------------------------------------------------
 
 
-def test_report_csv_weakest_first(capsys):
-    code, out, _ = run(capsys, "report", "--format", "csv")
+def test_report_csv_weakest_first(evg):
+    code, out, _ = evg("report", "--format", "csv", *CORPUS)
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 71
@@ -151,17 +141,17 @@ def test_report_csv_weakest_first(capsys):
     assert rows.index(mileage) < first_backed
 
 
-def test_report_md(capsys):
-    code, out, _ = run(capsys, "report")
+def test_report_md(evg):
+    code, out, _ = evg("report", *CORPUS)
     assert code == 0
     lines = out.splitlines()
     assert lines[4] == "| # | claim | status | articles | supported by | disputed by | verdict flags |"
     assert len([line for line in lines if line.startswith("| ") and line[2].isdigit()]) == 71
 
 
-def test_report_html_to_file(capsys, tmp_path):
+def test_report_html_to_file(evg, tmp_path):
     target = tmp_path / "evidence.html"
-    code, out, err = run(capsys, "report", "--format", "html", "-o", str(target))
+    code, out, err = evg("report", "--format", "html", "-o", str(target), *CORPUS)
     assert code == 0 and out == ""
     assert err.strip() == f"wrote {target}"
     page = target.read_text(encoding="utf-8")
@@ -185,8 +175,8 @@ def test_report_html_to_file(capsys, tmp_path):
         (["claims", "smith1999"], "evg: error: no source named 'smith1999'"),
     ],
 )
-def test_unknown_names_exit_1_with_closest(capsys, args, message):
-    code, out, err = run(capsys, *args)
+def test_unknown_names_exit_1_with_closest(evg, args, message):
+    code, out, err = evg(*args, *CORPUS)
     assert code == 1
     assert out == ""
     assert len(err.strip().splitlines()) == 1
@@ -203,20 +193,19 @@ def test_unknown_names_exit_1_with_closest(capsys, args, message):
         ["report", "--format", "pdf"],
     ],
 )
-def test_usage_errors_exit_2(capsys, args):
-    code, _, err = run(capsys, *args)
+def test_usage_errors_exit_2(evg, args):
+    code, _, err = evg(*args, *CORPUS)
     assert code == 2
     assert "Usage: evg" in err or "Error:" in err
     assert "Traceback" not in err
 
 
-def test_report_failure_leaves_no_file(capsys, tmp_path):
+def test_report_failure_leaves_no_file(evg, tmp_path):
     target = tmp_path / "out.csv"
     bad = tmp_path / "bad.ttl"
     bad.write_text("this is not turtle", encoding="utf-8")
-    with pytest.raises(SystemExit) as exit_:
-        main(["report", "--format", "csv", "-o", str(target), "--claims", str(bad)])
-    assert exit_.value.code == 2
+    code, _, _ = evg("report", "--format", "csv", "-o", str(target), "--claims", str(bad))
+    assert code == 2
     assert not target.exists() and list(tmp_path.iterdir()) == [bad]
 
 

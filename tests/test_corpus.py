@@ -15,14 +15,13 @@ from graph.ingest.canonical import canonical_turtle
 from graph.ingest.turtle import parse_turtle
 from graph.model.namespaces import ARTICLE, CITO, CLAIM, DCTERMS, EV, OA, RDF, RDFS, SCHEMA, SOURCE, local_name
 
-from .conftest import ROOT, require_or_skip
+from .conftest import CLAIMS_TTL, ROOT, SOURCES_BIB, require_or_skip
 
-CLAIMS_TTL = ROOT / "claims.ttl"
 _raw = Graph()
 parse_turtle(_raw, CLAIMS_TTL)
 STATEMENTS = sorted(_raw.subjects(RDF.type, EV.Statement))
 CLAIMS = sorted(_raw.subjects(RDF.type, EV.Claim))
-BIB_KEYS = set(parse_bib(ROOT / "sources.bib").entries)
+BIB_KEYS = set(parse_bib(SOURCES_BIB).entries)
 FACTS = ROOT.parent / "shared" / "sources-facts.json"
 
 

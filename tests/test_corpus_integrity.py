@@ -21,11 +21,11 @@ from graph.ingest.turtle import parse_turtle
 from graph.model.namespaces import CITO, CLAIM, CONCEPT, EV, OA, PROV, RDF, RDFS, SCHEMA, SKOS, SOURCE, local_name
 from graph.sparql import named_query, run_query
 
-from .conftest import ARTICLES, DATA, ROOT, require_or_skip
+from .conftest import ARTICLES, CLAIMS_TTL, DATA, ROOT, SOURCES_BIB, require_or_skip
 
 _raw = Graph()
-parse_turtle(_raw, ROOT / "claims.ttl")
-BIB = parse_bib(ROOT / "sources.bib").entries
+parse_turtle(_raw, CLAIMS_TTL)
+BIB = parse_bib(SOURCES_BIB).entries
 FACTS_PATH = ROOT.parent / "shared" / "sources-facts.json"
 STATEMENTS = sorted(_raw.subjects(RDF.type, EV.Statement))
 REVIEWS = sorted(_raw.subjects(RDF.type, SCHEMA.ClaimReview))

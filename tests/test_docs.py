@@ -9,7 +9,6 @@ and the ones that need a running SPARQL server).
 from __future__ import annotations
 
 import doctest
-import importlib.util
 import os
 import re
 import shlex
@@ -19,12 +18,11 @@ import sys
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from graph.cli import COMMANDS, cli
 from graph.model.namespaces import PREFIXES, RDF
 
-from .conftest import ROOT
+from .conftest import ROOT, load_script
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = ROOT / "docs"
@@ -47,13 +45,6 @@ DOCUMENTED_NAMESPACES = (
 README_MAX_LINES = 250
 #: Marks a path the reader supplies; examples holding one are not run.
 PLACEHOLDER = "path/to/"
-
-
-def _load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- the data model ------------------------------------------------------------
@@ -130,18 +121,18 @@ def test_the_architecture_says_why_for_every_dependency():
 
 
 def test_cli_reference_is_generated_from_the_current_help():
-    expected = _load_script("gen_cli_docs").generate()
+    expected = load_script("gen_cli_docs").generate()
     current = CLI_MD.read_text(encoding="utf-8") if CLI_MD.exists() else ""
     assert current == expected, "docs/cli.md is stale: run `python scripts/gen_cli_docs.py` and commit the result"
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_every_command_is_in_the_reference_the_tour_and_has_an_example(name):
+def test_every_command_is_in_the_reference_the_tour_and_has_an_example(evg, name):
     assert f"## `evg {name}`" in CLI_MD.read_text(encoding="utf-8"), f"docs/cli.md has no section for evg {name}"
     assert f"**`evg {name}`**" in README, f"README.md's tour does not show `evg {name}`"
-    result = CliRunner().invoke(cli, [name, "--help"])
-    assert result.exit_code == 0, result.output
-    assert "Example" in result.output, f"`evg {name} --help` should include an example"
+    code, out, err = evg(name, "--help")
+    assert code == 0, err
+    assert "Example" in out, f"`evg {name} --help` should include an example"
 
 
 # --- the README ---------------------------------------------------------------
@@ -178,6 +169,16 @@ def test_relative_links_between_docs_resolve():
             if "://" in target:
                 continue
             assert (page.parent / target).exists(), f"{page.name}: broken link {target}"
+
+
+#: A repository file named in backticks: `tests/...`, `scripts/...`, `graph/...`.
+NAMED_FILE = re.compile(r"`((?:tests|scripts|graph)/[\w./-]+\.(?:py|tsv|md|ttl|rq|bib|json))`")
+
+
+def test_files_the_docs_name_exist():
+    for page in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]:
+        for path in sorted(set(NAMED_FILE.findall(page.read_text(encoding="utf-8")))):
+            assert (ROOT / path).exists(), f"{page.name} names {path}, which does not exist"
 
 
 # --- examples run -----------------------------------------------------------------

@@ -14,20 +14,17 @@ import io
 import json
 
 import pytest
-from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from graph.cli import cli, main
+from graph.cli import cli
 from graph.export import FORMATS, REGISTRY, ExportOptions, export, get_exporter
 from graph.export.nanopub import nanopub_dataset
 from graph.export.table import COLUMNS
 from graph.model.errors import NotFoundError
 from graph.model.namespaces import CITO, CLAIM, DCTERMS, EV, NANOPUB, NP, OA, PREFIXES, PROV, RDF, SOURCE, XSD
 
-from .conftest import DATA, ROOT
-
-CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
+from .conftest import CORPUS, DATA
 
 
 @pytest.fixture(scope="module")
@@ -275,38 +272,31 @@ def test_csv_has_the_documented_columns_and_one_row_per_citation(exports):
 # --- command line -----------------------------------------------------------------------
 
 
-def _run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
-
-
-def test_cli_writes_a_file(tmp_path, capsys, exports):
+def test_cli_writes_a_file(tmp_path, evg, exports):
     target = tmp_path / "out" / "sources.json"
-    code, out, err = _run(capsys, "export", *CORPUS, "--format", "csl-json", "-o", str(target))
+    code, out, err = evg("export", *CORPUS, "--format", "csl-json", "-o", str(target))
     assert (code, out, err) == (0, "", f"wrote {target}\n")
     assert target.read_text(encoding="utf-8") == exports["csl-json"]
 
 
-def test_cli_prints_to_stdout(capsys, exports):
-    code, out, _ = _run(capsys, "export", *CORPUS, "--format", "trig-nanopub", "--created", "2024-05-01")
+def test_cli_prints_to_stdout(evg, exports):
+    code, out, _ = evg("export", *CORPUS, "--format", "trig-nanopub", "--created", "2024-05-01")
     assert (code, out) == (0, exports["trig-nanopub"])
 
 
-def test_cli_takes_the_date_from_source_date_epoch(capsys, monkeypatch):
+def test_cli_takes_the_date_from_source_date_epoch(evg, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
-    code, out, _ = _run(capsys, "export", *CORPUS, "--format", "trig-nanopub")
+    code, out, _ = evg("export", *CORPUS, "--format", "trig-nanopub")
     assert code == 0
     assert 'dcterms:created "2024-05-01T00:00:00Z"^^xsd:dateTime' in out
 
 
-def test_cli_failure_leaves_an_existing_file_untouched(tmp_path, capsys):
+def test_cli_failure_leaves_an_existing_file_untouched(tmp_path, evg):
     target = tmp_path / "graph.ttl"
     target.write_text("old\n", encoding="utf-8")
     broken = tmp_path / "broken.ttl"
     broken.write_text("claim:x a ev:Claim .\n", encoding="utf-8")  # undeclared prefixes
-    code, out, err = _run(capsys, "export", "--claims", str(broken), "--format", "ttl", "-o", str(target))
+    code, out, err = evg("export", "--claims", str(broken), "--format", "ttl", "-o", str(target))
     assert code == 2 and out == ""
     assert err.startswith(f"evg: error: {broken}:1: Turtle syntax error") and err.count("\n") == 1
     assert target.read_text(encoding="utf-8") == "old\n"
@@ -321,10 +311,10 @@ def test_cli_failure_leaves_an_existing_file_untouched(tmp_path, capsys):
         ([], "Missing option '--format'"),
     ],
 )
-def test_cli_bad_options_are_usage_errors(args, message):
-    result = CliRunner().invoke(cli, ["export", *CORPUS, *args])
-    assert result.exit_code == 2
-    assert message in result.output
+def test_cli_bad_options_are_usage_errors(evg, args, message):
+    code, _, err = evg("export", *CORPUS, *args)
+    assert code == 2
+    assert message in err
 
 
 def test_listing_the_formats_loads_neither_rdflib_nor_networkx():

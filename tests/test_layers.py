@@ -11,7 +11,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "graph"
+from .conftest import ROOT
+
+PACKAGE = ROOT / "graph"
 
 #: The one place the layer order is written: each layer may import its own
 #: modules and those of the layers before it, never one after it.

@@ -14,17 +14,15 @@ import urllib.request
 import pytest
 from rdflib import BNode, Literal, URIRef
 
-import graph
 from graph.cli import main
 from graph.model.errors import QueryError
 from graph.model.namespaces import PREFIXES
 from graph.sparql import format_result, list_queries, run_query
 
-from .conftest import ROOT, require_or_skip
+from .conftest import CORPUS, load_corpus, require_or_skip
 
 pytestmark = pytest.mark.server
 
-CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
 QUERIES = list_queries()  # every parameter is optional: unbound, each lists everything
 GRAPH_IRI = "https://w3id.org/evidence-graph/test-graph"
 #: A query that takes far longer than a second on any machine: a cross product of 2135^3 rows.
@@ -49,7 +47,7 @@ def oxigraph_bin() -> str:
 
 @pytest.fixture(scope="module")
 def local():
-    return graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store="rdflib")
+    return load_corpus("rdflib")
 
 
 def _wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:

@@ -1,39 +1,25 @@
-"""Store backends: rdflib and Oxigraph give the same answers; the fast BibTeX
-path gives the pybtex path's triples; automatic choice; errors as the rdflib
-loader reports them."""
+"""Store backends: rdflib and Oxigraph give the same answers; automatic
+choice; errors as the rdflib loader reports them; the Oxigraph loader's
+background derivation and Python ORDER BY."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 import graph
-from graph.bibliography.bibtex import rdf_to_bibliography, write_bib
-from graph.bibliography.fastbib import _fast, _slow, fast_entries
 from graph.model.errors import InputError
 from graph.model.namespaces import CLAIM, SOURCE, XSD
 from graph.store import AUTO_THRESHOLD_BYTES, choose_store
 
-from .conftest import DATA, ROOT
-
-CLAIMS, BIB = ROOT / "claims.ttl", ROOT / "sources.bib"
+from .conftest import CLAIMS_TTL, DATA, SOURCES_BIB, STORES, load_corpus, load_script
 
 
 @pytest.fixture(scope="module")
 def both():
-    return {s: graph.load(claims=CLAIMS, sources=BIB, store=s) for s in ("rdflib", "oxigraph")}
-
-
-def _synthetic():
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "scripts" / "synthetic.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["synthetic"] = module
-    spec.loader.exec_module(module)
-    return module
+    return {s: load_corpus(s) for s in STORES}
 
 
 def test_backends_are_what_was_asked(both):
@@ -128,94 +114,11 @@ def test_auto_picks_rdflib_for_small_inputs_and_oxigraph_for_big_ones(tmp_path):
         choose_store("sqlite", [small])
 
 
-def test_cli_store_option_is_on_every_loading_command():
-    from click.testing import CliRunner
-
-    from graph.cli import cli
-
+def test_cli_store_option_is_on_every_loading_command(evg):
     for command in ("stats", "sources", "query", "html", "check", "serve", "publish", "export", "report"):
-        result = CliRunner().invoke(cli, [command, "--help"])
-        assert "--store [auto|rdflib|oxigraph]" in result.output, command
-        assert "--no-cache" in result.output, command
-
-
-# --- the fast BibTeX path ------------------------------------------------------------------
-
-
-def _bib_signature(turtle: str) -> tuple:
-    g = Graph().parse(data=turtle, format="turtle")
-    ground = sorted(t for t in g if not isinstance(t[0], BNode) and not isinstance(t[2], BNode))
-    return len(g), ground, write_bib(rdf_to_bibliography(g))
-
-
-@pytest.mark.parametrize("bib", [BIB, DATA / "mini" / "sources.bib"], ids=["bundled", "mini"])
-def test_fast_bibtex_gives_the_pybtex_triples(bib):
-    from graph.model.paths import read_text
-
-    text = read_text(bib)
-    fast = _fast(text)
-    assert fast is not None, "the fast path should handle this file"
-    assert _bib_signature(fast) == _bib_signature(_slow(bib, text))
-
-
-def test_fast_bibtex_on_a_synthetic_bibliography(tmp_path):
-    from graph.model.paths import read_text
-
-    out = tmp_path / "c"
-    _synthetic().generate(400, out, seed=5)
-    text = read_text(out / "sources.bib")
-    fast = _fast(text)
-    assert fast is not None
-    assert _bib_signature(fast) == _bib_signature(_slow(out / "sources.bib", text))
-
-
-TRICKY = r"""% comment with no at-sign
-@Article{Key1,
-  author = {van den Berg, Jan-Pieter and O'Brien, M. A. and {Nijhuis-van der Sanden}, Maria and Smith, Jr, John},
-  title = { A  title
-   over {Two}   lines -- with dashes --- and more },
-  journal = "J. Quoted {Name}",
-  year = 2001,
-  pages = {12--15},
-  url = {http://example.org/a_b~c},
-  note = {50\% of {\"o}ne},
-  editor = {Smith, John and Doe, Jane},
-}
-
-@book{key2,
-  title = {Book},
-  year = {ca. 2000},
-  pages = {xii},
-  publisher = {P \& Q}
-}
-"""
-
-
-def test_fast_bibtex_on_tricky_but_supported_input(tmp_path):
-    path = tmp_path / "t.bib"
-    path.write_text(TRICKY, encoding="utf-8")
-    fast = _fast(TRICKY)
-    assert fast is not None
-    assert _bib_signature(fast) == _bib_signature(_slow(path, TRICKY))
-    entries = fast_entries(TRICKY)
-    assert [(kind, key) for kind, key, _f in entries] == [("article", "Key1"), ("book", "key2")]
-    assert dict(entries[0][2])["title"] == "A title over {Two} lines -- with dashes --- and more"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '@string{j = "Journal"}\n@article{a, journal = j}\n',
-        "@article{a, title = {A} # {B}}\n",
-        "@article{a, title = {A}}\n@article{a, title = {B}}\n",
-        "@article{a, title = {A}, Title = {B}}\n",
-        "@article{a, title = {A}\n",
-        "@article{a, Author = {Smith, J.}}\n",
-    ],
-    ids=["macro", "concatenation", "duplicate-key", "duplicate-field", "unclosed", "mixed-case-author"],
-)
-def test_fast_bibtex_declines_what_it_does_not_cover(text):
-    assert _fast(text) is None
+        _, out, _ = evg(command, "--help")
+        assert "--store [auto|rdflib|oxigraph]" in out, command
+        assert "--no-cache" in out, command
 
 
 @pytest.mark.parametrize(
@@ -260,11 +163,11 @@ def test_per_claim_records_on_big_graphs_equal_the_full_ones(monkeypatch):
     force that path on the bundled corpus and compare every claim."""
     import graph.evidence.graph
 
-    full = graph.load(claims=CLAIMS, sources=BIB, store="oxigraph")
+    full = load_corpus("oxigraph")
     expected = {str(c): full.evidence.detail(str(c)) for c in full.claim_iris}
     summaries = full.claim_summaries()
     monkeypatch.setattr(graph.evidence.index, "PER_CLAIM_ABOVE", 0)
-    lazy = graph.load(claims=CLAIMS, sources=BIB, store="oxigraph")
+    lazy = load_corpus("oxigraph")
     assert {c: lazy.evidence.detail(c) for c in expected} == expected
     assert [lazy.summary(s.iri) for s in summaries] == summaries
     assert "raw" not in lazy.evidence.__dict__
@@ -276,16 +179,16 @@ def test_per_claim_records_on_big_graphs_equal_the_full_ones(monkeypatch):
 def test_big_claims_files_loaded_by_path_report_errors_like_small_ones(tmp_path, damage):
     from graph.ingest.oxigraph import BY_PATH_BYTES
 
-    text = (ROOT / "claims.ttl").read_bytes()
+    text = CLAIMS_TTL.read_bytes()
     padding = b"# padding to pass the by-path size\n" * (BY_PATH_BYTES // 30)
     bad = b'claim:x a ev:Claim ; rdfs:label "unterminated .\n' if damage == "syntax" else b"# caf\xe9\n"
     big = tmp_path / "big.ttl"
     big.write_bytes(text + padding + bad)
     assert big.stat().st_size > BY_PATH_BYTES
     with pytest.raises(InputError) as on_rdflib:
-        graph.load(claims=big, sources=BIB, store="rdflib")
+        graph.load(claims=big, sources=SOURCES_BIB, store="rdflib")
     with pytest.raises(InputError) as on_oxigraph:
-        graph.load(claims=big, sources=BIB, store="oxigraph")
+        graph.load(claims=big, sources=SOURCES_BIB, store="oxigraph")
     assert str(on_oxigraph.value) == str(on_rdflib.value)
 
 
@@ -311,7 +214,7 @@ def test_bulk_bib_entries_equal_one_by_one(both):
         keys = list(eg.source_keys)
         bulk = eg.bib_entries([*keys, "no-such-key", "bad key"])
         assert sorted(bulk) == sorted(keys)  # unknown and malformed keys are left out
-        fresh = graph.load(claims=CLAIMS, sources=BIB, store=eg.backend.name)
+        fresh = load_corpus(eg.backend.name)
         for key in keys:
             one = fresh.bib_entry(key)
             assert (bulk[key].type, dict(bulk[key].fields)) == (one.type, dict(one.fields)), key
@@ -347,11 +250,11 @@ def _constructed(claims) -> set[str]:
 def test_background_derivation_equals_the_rdflib_loaders(tmp_path):
     from graph.ingest.oxigraph import derived_ntriples
 
-    bundled = derived_ntriples([CLAIMS])
-    assert set(bundled.splitlines()) == _constructed([CLAIMS])
+    bundled = derived_ntriples([CLAIMS_TTL])
+    assert set(bundled.splitlines()) == _constructed([CLAIMS_TTL])
     assert len(bundled.splitlines()) == 42  # the derived CiTO links (and contradictions) of the bundled claims
     out = tmp_path / "c"
-    _synthetic().generate(400, out, seed=5)
+    load_script("synthetic").generate(400, out, seed=5)
     synthetic = derived_ntriples([out / "claims.ttl"])
     assert set(synthetic.splitlines()) == _constructed([out / "claims.ttl"])
     assert len(synthetic.splitlines()) > 400
@@ -388,7 +291,7 @@ def test_a_big_load_derives_in_the_background_with_the_same_triples(tmp_path, mo
     from graph.ingest import oxigraph
 
     out = tmp_path / "c"
-    _synthetic().generate(400, out, seed=5)
+    load_script("synthetic").generate(400, out, seed=5)
     args = {"claims": out / "claims.ttl", "sources": out / "sources.bib", "store": "oxigraph"}
     monkeypatch.setattr(oxigraph, "PARALLEL_BIB_BYTES", 0)  # take the forked path on a small file
     helper = oxigraph._BibInBackground(out / "sources.bib", [out / "claims.ttl"])
@@ -493,7 +396,7 @@ def test_a_query_ordered_in_python_gives_the_engines_rows_through_run_query():
     from graph.sparql import named_query, run_query
     from graph.store.oxigraph import to_rdflib
 
-    eg = graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store="oxigraph")
+    eg = load_corpus("oxigraph")
     text = named_query("citation-counts").text  # ORDER BY DESC(?citations) ?source
     ours = run_query(eg, text, where="citation-counts")
     solutions = eg.backend.store.query(text, prefixes=PREFIXES)
@@ -505,7 +408,7 @@ def test_a_query_ordered_in_python_gives_the_engines_rows_through_run_query():
 def test_oxigraph_bindings_go_into_the_where_group_whatever_the_query_looks_like():
     # A comment with "where {", a group without the WHERE keyword, a CONSTRUCT template: the
     # binding lands in the WHERE group each time (it used to go after the first "WHERE {" in the text).
-    eg = graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store="oxigraph")
+    eg = load_corpus("oxigraph")
     claim = CLAIM["itbs-compression-syndrome"]
     text = "# which labels where { ... }\nSELECT ?label { ?c rdfs:label ?label }"
     prefixed = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from collections import Counter
@@ -12,19 +11,12 @@ import pytest
 
 from graph.model.namespaces import CITO, EV, FABIO, RDF, SCHEMA
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import ROOT, load_script
+
 SCRIPT = ROOT / "scripts" / "synthetic.py"
 
 
-def _module():
-    spec = importlib.util.spec_from_file_location("synthetic", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["synthetic"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-synthetic = _module()
+synthetic = load_script("synthetic")
 
 
 @pytest.fixture(scope="module")

@@ -195,7 +195,7 @@ def latex_to_text(value: str) -> str:
 
 
 #: ASCII text without these characters is its own LaTeX under "ulatex+utf8"
-#: (checked in tests/test_bibtex.py), so it skips the codec, which costs tens
+#: (checked in tests/test_bibliography_bibtex.py), so it skips the codec, which costs tens
 #: of microseconds a call: thousands of calls when a big bibliography is formatted.
 _LATEX_SPECIAL = re.compile(r"[#%&_~]")
 

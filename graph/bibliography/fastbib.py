@@ -9,7 +9,7 @@ as Turtle text. Anything outside it (``@string`` macros, ``#``
 concatenation, duplicate keys or fields, syntax errors, unusual keys) makes
 :func:`fast_entries` return None, and :func:`bib_to_turtle` then takes
 the pybtex path, which also produces the exact error messages. The two paths
-give isomorphic graphs; ``tests/test_store.py`` checks it on real and
+give isomorphic graphs; ``tests/test_bibliography_fastbib.py`` checks it on real and
 synthetic bibliographies.
 """
 

@@ -8,7 +8,6 @@ work once per graph (see :class:`EvidenceIndex`) and caches it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -471,10 +470,6 @@ class EvidenceIndex:
                 raise
             return self.search(ident, limit, style)
         return [Match(self.detail(str(iri), style), 1.0, 1.0)]
-
-    def closest_claims(self, ident: str, n: int = 3) -> list[str]:
-        slugs = [local_name(c, CLAIM) or c for c in self.raw.labels]
-        return difflib.get_close_matches(ident.removeprefix("claim:"), slugs, n=n, cutoff=0.5)
 
 
 def _uri(text: str):

@@ -17,7 +17,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from graph.model.namespaces import EV, FABIO, RDF, SCHEMA, SKOS, SOURCE, bind_prefixes, local_name
 
-__all__ = ["canonical_turtle", "is_canonical"]
+__all__ = ["canonical_turtle"]
 
 HEADER = "# evidence-graph claims file. Canonical form: edit freely, then run `evg fmt`.\n"
 
@@ -57,7 +57,3 @@ def canonical_turtle(g: Graph) -> str:
     buf = BytesIO()
     _CanonicalSerializer(out).serialize(buf, encoding="utf-8")
     return HEADER + buf.getvalue().decode("utf-8").lstrip("\n")
-
-
-def is_canonical(text: str, g: Graph) -> bool:
-    return text == canonical_turtle(g)

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 __all__ = ["OxigraphBackend", "to_oxigraph", "to_rdflib"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 #: how many converted literals :class:`_ToRdflib` keeps for reuse
 _LITERAL_CACHE = 100_000

@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from graph.cli import cli
 from graph.drafts.check import MATCH_THRESHOLD, ClaimMatcher, Status, check_draft, choose, render_markdown, render_table
 from graph.drafts.parse import parse_draft, read_draft
 
-from .conftest import DATA, ROOT
+from .conftest import CORPUS, DATA, load_script
 
 DRAFTS = DATA / "drafts"
-CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
 LABELLED = ["labelled-draft.md", "labelled-plain.txt"]
 
 
@@ -35,11 +32,6 @@ def read_expected(name: str) -> list[tuple]:
             )
         )
     return rows
-
-
-def run(*args):
-    result = CliRunner().invoke(cli, [*args], catch_exceptions=False)
-    return result
 
 
 # --- statuses ----------------------------------------------------------------------------
@@ -118,12 +110,7 @@ def test_unrelated_sentences_match_nothing_and_claims_are_found(eg):
 
 
 def test_tuning_script_marks_the_threshold(capsys):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("tune_threshold", ROOT / "scripts" / "tune_threshold.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.main([]) == 0
+    assert load_script("tune_threshold").main([]) == 0
     out = capsys.readouterr().out
     assert "120 labelled sentences: 70 state a claim, 50 state none" in out
     threshold_line = next(line for line in out.splitlines() if "<- MATCH_THRESHOLD" in line)
@@ -152,10 +139,10 @@ def test_uncited_article_is_unsourced_with_suggestions_from_the_other_articles_r
 # --- output formats -----------------------------------------------------------------------
 
 
-def test_json_shape():
-    result = run("check", str(DRAFTS / "labelled-draft.md"), "--format", "json", *CORPUS)
-    assert result.exit_code == 0
-    data = json.loads(result.stdout)
+def test_json_shape(evg):
+    result = evg("check", str(DRAFTS / "labelled-draft.md"), "--format", "json", *CORPUS)
+    assert result.code == 0
+    data = json.loads(result.out)
     assert {"draft", "sentences", "summary", "references"} <= set(data)
     assert data["draft"].endswith("labelled-draft.md")
     assert data["summary"] == {"supported": 8, "miscited": 4, "unsourced": 4, "contested": 1, "unmatched": 2}
@@ -172,7 +159,7 @@ def test_json_shape():
         {"label": "5", "key": None, "line": 48, "text": data["references"][4]["text"]},
     ]
     # unresolved citations go to standard error with file and line
-    assert "labelled-draft.md:25: citation [9] (9) cannot be resolved" in result.stderr
+    assert "labelled-draft.md:25: citation [9] (9) cannot be resolved" in result.err
 
 
 @pytest.mark.parametrize("style", ["vancouver", "apa"])
@@ -191,46 +178,46 @@ def test_table_and_markdown_show_marks_and_styled_suggestions(eg, style):
     assert "| 5 | **no match in sources.bib** |" in md
 
 
-def test_styles_differ():
-    vancouver = run("check", str(DRAFTS / "labelled-draft.md"), "--format", "md", *CORPUS).stdout
-    apa = run("check", str(DRAFTS / "labelled-draft.md"), "--format", "md", "--style", "apa", *CORPUS).stdout
+def test_styles_differ(evg):
+    vancouver = evg("check", str(DRAFTS / "labelled-draft.md"), "--format", "md", *CORPUS).out
+    apa = evg("check", str(DRAFTS / "labelled-draft.md"), "--format", "md", "--style", "apa", *CORPUS).out
     assert "## Sources (vancouver)" in vancouver and "## Sources (apa)" in apa
     assert vancouver != apa
 
 
-def test_strict_fails_on_miscited_or_unsourced():
-    result = run("check", str(DRAFTS / "labelled-draft.md"), "--strict", *CORPUS)
-    assert result.exit_code == 1
-    assert "8 sentence(s) miscited or unsourced (--strict)" in result.stderr
+def test_strict_fails_on_miscited_or_unsourced(evg):
+    result = evg("check", str(DRAFTS / "labelled-draft.md"), "--strict", *CORPUS)
+    assert result.code == 1
+    assert "8 sentence(s) miscited or unsourced (--strict)" in result.err
 
 
-def test_strict_passes_a_clean_draft(tmp_path):
+def test_strict_passes_a_clean_draft(evg, tmp_path):
     draft = tmp_path / "clean.md"
     draft.write_text(
         "# Clean\n\nFibrous attachments anchor the band to the lateral femoral epicondyle, so it cannot slide "
         "freely across it [@fairclough2006].\nCycling is a good way to keep fitness while an injury settles.\n"
     )
-    result = run("check", str(draft), "--strict", *CORPUS)
-    assert result.exit_code == 0, result.output
-    assert "2 sentences: 1 supported, 1 unmatched" in result.stdout
+    result = evg("check", str(draft), "--strict", *CORPUS)
+    assert result.code == 0, result.err
+    assert "2 sentences: 1 supported, 1 unmatched" in result.out
 
 
-def test_output_file_is_written(tmp_path):
+def test_output_file_is_written(evg, tmp_path):
     out = tmp_path / "report.md"
-    result = run("check", str(DRAFTS / "labelled-draft.md"), "--format", "md", "-o", str(out), *CORPUS)
-    assert result.exit_code == 0
+    result = evg("check", str(DRAFTS / "labelled-draft.md"), "--format", "md", "-o", str(out), *CORPUS)
+    assert result.code == 0
     assert out.read_text().startswith("# Citation check: ")
 
 
 # --- bad input -----------------------------------------------------------------------------
 
 
-def test_empty_draft_is_a_clear_error(tmp_path):
+def test_empty_draft_is_a_clear_error(evg, tmp_path):
     draft = tmp_path / "empty.md"
     draft.write_text("")
-    result = CliRunner().invoke(cli, ["check", str(draft), *CORPUS])
-    assert result.exit_code != 0
-    assert isinstance(result.exception, Exception) and "file is empty" in str(result.exception)
+    result = evg("check", str(draft), *CORPUS)
+    assert result.code != 0
+    assert "file is empty" in result.err
 
 
 @pytest.mark.parametrize(
@@ -253,16 +240,16 @@ def test_unusable_draft_exits_2_with_one_line(tmp_path, content, message):
     assert len(lines) == 1 and lines[0].startswith(f"evg: error: {draft}") and message in lines[0]
 
 
-def test_numeric_citations_without_reference_list(tmp_path):
+def test_numeric_citations_without_reference_list(evg, tmp_path):
     draft = tmp_path / "draft.md"
     draft.write_text("Runners with ITBS have weaker hip abductors than healthy runners [1].\nHips matter (2).\n")
-    result = run("check", str(draft), "--format", "json", *CORPUS)
-    assert result.exit_code == 0
-    data = json.loads(result.stdout)
+    result = evg("check", str(draft), "--format", "json", *CORPUS)
+    assert result.code == 0
+    data = json.loads(result.out)
     assert [(u["line"], u["marker"]) for u in data["unresolved"]] == [(1, "[1]"), (2, "(2)")]
     assert data["sentences"][0]["status"] == "unsourced"
-    assert "draft.md:1: citation [1] (1) cannot be resolved: the draft has no reference list" in result.stderr
-    table = run("check", str(draft), *CORPUS).stdout
+    assert "draft.md:1: citation [1] (1) cannot be resolved: the draft has no reference list" in result.err
+    table = evg("check", str(draft), *CORPUS).out
     assert "citations that could not be resolved:" in table
     assert "draft.md:2: (2) (2): the draft has no reference list to look the number up in" in table
 

@@ -1,7 +1,7 @@
 """The HTML evidence graph without a browser: what the page holds (exact
 nodes, edges and details), selections, layout, escaping, and ``evg html``.
 
-The browser tests are in test_html_browser.py.
+The browser tests are in test_render_html_browser.py.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from rdflib import URIRef
 
 import graph
-from graph.cli import cli
 from graph.model.errors import NotFoundError
 from graph.model.namespaces import CONCEPT
 from graph.render.html import build_html, build_view, layout, write_html
@@ -392,29 +390,29 @@ def test_html_query_starts_with_a_comment_and_gives_exact_rows(xss, name):
 # --- the command -------------------------------------------------------------------------------
 
 
-def test_evg_html_writes_the_page_and_prints_its_path(tmp_path):
+def test_evg_html_writes_the_page_and_prints_its_path(evg, tmp_path):
     out = tmp_path / "sub" / "graph.render.html"
-    result = CliRunner().invoke(cli, ["html", *XSS_ARGS, "-o", str(out)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert result.stdout == f"{out}\n"
-    assert result.stderr == "3 claims, 2 sources, 1 articles, 2 topics; 10 links (whole graph)\n"
+    result = evg("html", *XSS_ARGS, "-o", out)
+    assert result.code == 0, result.err
+    assert result.out == f"{out}\n"
+    assert result.err == "3 claims, 2 sources, 1 articles, 2 topics; 10 links (whole graph)\n"
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_evg_html_default_path(tmp_path, monkeypatch):
+def test_evg_html_default_path(evg, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["html", *XSS_ARGS], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert result.stdout == "build/evidence-graph.html\n"
+    result = evg("html", *XSS_ARGS)
+    assert result.code == 0, result.err
+    assert result.out == "build/evidence-graph.html\n"
     assert (tmp_path / "build" / "evidence-graph.html").is_file()
 
 
-def test_evg_html_selection_summary(tmp_path):
+def test_evg_html_selection_summary(evg, tmp_path):
     out = tmp_path / "g.html"
     args = ["html", *XSS_ARGS, "-o", str(out), "--focus", "evil2020", "--depth", "2"]
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == "2 claims, 1 sources, 1 articles, 2 topics; 7 links (2 hops around source:evil2020)\n"
+    result = evg(*args)
+    assert result.code == 0, result.err
+    assert result.err == "2 claims, 1 sources, 1 articles, 2 topics; 7 links (2 hops around source:evil2020)\n"
 
 
 @pytest.mark.parametrize(
@@ -427,14 +425,9 @@ def test_evg_html_selection_summary(tmp_path):
         (["--depth", "1"], 2, "evg: error: --depth needs --focus: it counts links from the focused node\n"),
     ],
 )
-def test_evg_html_errors_are_one_line_and_write_nothing(tmp_path, capsys, monkeypatch, args, code, message):
-    from graph.cli import main
-
+def test_evg_html_errors_are_one_line_and_write_nothing(tmp_path, evg, monkeypatch, args, code, message):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as info:
-        main(["html", *XSS_ARGS, "-o", "g.html", *args])
-    out, err = capsys.readouterr()
-    assert (info.value.code, out, err) == (code, "", message)
+    assert evg("html", *XSS_ARGS, "-o", "g.html", *args) == (code, "", message)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -14,7 +14,7 @@ import graph
 from graph.model.errors import InputError, NotFoundError
 from graph.model.namespaces import CITO, CLAIM, EV, RDF, SOURCE
 
-from .conftest import DATA, ROOT
+from .conftest import CLAIMS_TTL, DATA
 
 MINI = DATA / "mini"
 
@@ -157,7 +157,7 @@ def test_merged_graph_round_trips_through_turtle(eg):
 def test_bundled_corpus_is_the_checkout_corpus():
     from graph.model.paths import bundled
 
-    assert bundled("claims.ttl").read_bytes() == (ROOT / "claims.ttl").read_bytes()
+    assert bundled("claims.ttl").read_bytes() == CLAIMS_TTL.read_bytes()
 
 
 def test_load_refuses_an_unknown_citation_key():

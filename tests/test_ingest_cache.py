@@ -15,7 +15,7 @@ import pytest
 import graph
 from graph.ingest import cache
 
-from .conftest import ROOT
+from .conftest import CLAIMS_TTL, SOURCES_BIB
 
 
 @pytest.fixture
@@ -28,8 +28,8 @@ def cache_dir(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def corpus(tmp_path) -> tuple[Path, Path]:
     claims, bib = tmp_path / "claims.ttl", tmp_path / "sources.bib"
-    shutil.copy(ROOT / "claims.ttl", claims)
-    shutil.copy(ROOT / "sources.bib", bib)
+    shutil.copy(CLAIMS_TTL, claims)
+    shutil.copy(SOURCES_BIB, bib)
     return claims, bib
 
 

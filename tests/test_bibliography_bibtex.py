@@ -13,9 +13,9 @@ from rdflib.collection import Collection
 from graph.bibliography.bibtex import RAW_FIELDS, entry_to_rdf, latex_to_text, parse_bib, rdf_to_bibliography, write_bib
 from graph.model.namespaces import BIBFIELD, BIBO, DCTERMS, EV, FABIO, FOAF, RDF, SOURCE, XSD
 
-from .conftest import DATA, ROOT, require_or_skip
+from .conftest import DATA, SOURCES_BIB, require_or_skip
 
-BIBS = {"sources.bib": ROOT / "sources.bib", "roundtrip.bib": DATA / "roundtrip.bib"}
+BIBS = {"sources.bib": SOURCES_BIB, "roundtrip.bib": DATA / "roundtrip.bib"}
 
 
 def _to_rdf(path: Path) -> Graph:
@@ -59,7 +59,7 @@ def test_round_trip_keeps_every_field(name, tmp_path):
 
 
 def test_source_rdf_follows_the_model():
-    g = _to_rdf(ROOT / "sources.bib")
+    g = _to_rdf(SOURCES_BIB)
     s = SOURCE.fairclough2006
     assert (s, RDF.type, FABIO.JournalArticle) in g
     assert g.value(s, DCTERMS.identifier) == Literal("fairclough2006")
@@ -81,7 +81,7 @@ def test_source_rdf_follows_the_model():
 
 
 def test_name_particles_accents_and_escapes_are_decoded():
-    g = _to_rdf(ROOT / "sources.bib")
+    g = _to_rdf(SOURCES_BIB)
     first = next(iter(Collection(g, g.value(SOURCE.vanderworp2012, BIBO.authorList))))
     assert str(g.value(first, FOAF.familyName)) == "van der Worp"
     last = list(Collection(g, g.value(SOURCE.vanderworp2012, BIBO.authorList)))[-1]
@@ -128,7 +128,7 @@ NINE_KEYS += ["vanderworp2012", "beers2008", "ellis2007", "noehren2007"]
 
 
 def test_sources_bib_has_the_nine_references():
-    bib = parse_bib(ROOT / "sources.bib")
+    bib = parse_bib(SOURCES_BIB)
     assert sorted(bib.entries) == sorted(NINE_KEYS)
     for key, entry in bib.entries.items():
         for field in ("title", "journal", "year", "volume", "number", "pages", "doi"):
@@ -138,7 +138,7 @@ def test_sources_bib_has_the_nine_references():
 
 def test_pmids_only_where_the_facts_file_allows_them():
     """Only PMIDs that sources-facts.json marks verified (rule in the header of sources.bib)."""
-    bib = parse_bib(ROOT / "sources.bib")
+    bib = parse_bib(SOURCES_BIB)
     with_pmid = sorted(k for k, e in bib.entries.items() if "pmid" in e.fields)
     assert with_pmid == [
         "beers2008",
@@ -156,7 +156,7 @@ def test_bibtex_and_biber_accept_sources_bib(tmp_path):
         bool(shutil.which("bibtex")), "bibtex not installed (apt-get install texlive-binaries texlive-base)"
     )
     require_or_skip(bool(shutil.which("biber")), "biber not installed (apt-get install biber)")
-    shutil.copy(ROOT / "sources.bib", tmp_path / "sources.bib")
+    shutil.copy(SOURCES_BIB, tmp_path / "sources.bib")
     (tmp_path / "doc.aux").write_text("\\citation{*}\n\\bibdata{sources}\n\\bibstyle{plain}\n")
     run = _run(["bibtex", "doc"], tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from graph.cli import main
-
 from .conftest import DATA
 
 MINI = DATA / "mini"
@@ -54,25 +52,18 @@ CASES = {
 }
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
-
-
 def test_every_invalid_example_has_a_case():
     assert sorted(p.name for p in INVALID.iterdir()) == sorted(CASES)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_invalid_example_gives_its_message(name, capsys):
+def test_invalid_example_gives_its_message(name, evg):
     path = INVALID / name
     if name.endswith(".bib"):
         args = ["validate", "--claims", CLAIMS, "--sources", str(path)]
     else:
         args = ["validate", "--claims", str(path), "--sources", BIB, "--articles", ARTICLES]
-    code, out, err = run(capsys, *args)
+    code, out, err = evg(*args)
     expected_code, expected = CASES[name]
     expected = expected.format(f=path)
     assert code == expected_code
@@ -84,28 +75,27 @@ def test_invalid_example_gives_its_message(name, capsys):
     assert "Traceback" not in out + err
 
 
-def test_clean_input_exits_zero(capsys):
-    code, out, err = run(capsys, "validate", "--claims", CLAIMS, "--sources", BIB, "--articles", ARTICLES)
+def test_clean_input_exits_zero(evg):
+    code, out, err = evg("validate", "--claims", CLAIMS, "--sources", BIB, "--articles", ARTICLES)
     assert (code, out, err) == (0, "", "ok: 2 claims, 2 statements, 2 sources\n")
 
 
-def test_missing_file_exits_two(capsys, tmp_path):
-    code, out, err = run(capsys, "stats", "--claims", str(tmp_path / "nope.ttl"), "--sources", BIB)
+def test_missing_file_exits_two(evg, tmp_path):
+    code, out, err = evg("stats", "--claims", str(tmp_path / "nope.ttl"), "--sources", BIB)
     assert (code, out) == (2, "")
     assert err == f"evg: error: {tmp_path / 'nope.ttl'}: no such file or folder\n"
-    code, out, err = run(capsys, "stats", "--claims", CLAIMS, "--sources", str(tmp_path / "nope.bib"))
+    code, out, err = evg("stats", "--claims", CLAIMS, "--sources", str(tmp_path / "nope.bib"))
     assert (code, err) == (2, f"evg: error: {tmp_path / 'nope.bib'}: no such file\n")
 
 
-def test_missing_articles_folder_exits_two(capsys, tmp_path):
-    code, _, err = run(capsys, "validate", "--claims", CLAIMS, "--sources", BIB, "--articles", str(tmp_path / "no"))
+def test_missing_articles_folder_exits_two(evg, tmp_path):
+    code, _, err = evg("validate", "--claims", CLAIMS, "--sources", BIB, "--articles", str(tmp_path / "no"))
     assert (code, err) == (2, f"evg: error: {tmp_path / 'no'}: articles folder not found\n")
 
 
-def test_problems_from_several_kinds_are_all_reported(tmp_path, capsys):
+def test_problems_from_several_kinds_are_all_reported(tmp_path, evg):
     # A duplicate key in the bib and an unknown key in the claims: both show.
-    code, out, _ = run(
-        capsys,
+    code, out, _ = evg(
         "validate",
         "--claims",
         str(INVALID / "unknown-key.ttl"),

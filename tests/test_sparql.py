@@ -4,7 +4,7 @@ refusals (syntax errors, updates, SERVICE, unknown names and parameters).
 
 The expected rows live in ``tests/data/queries/<name>.tsv``: SPARQL TSV with
 IRIs written as prefixed names. When claims.ttl changes on purpose, rewrite
-them with ``EVG_UPDATE_QUERIES=1 pytest tests/test_queries.py`` and review
+them with ``EVG_UPDATE_QUERIES=1 pytest tests/test_sparql.py`` and review
 the diff before committing.
 """
 
@@ -15,11 +15,9 @@ import json
 import os
 
 import pytest
-from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 
-from graph.cli import cli, main
 from graph.model.errors import NotFoundError, QueryError
 from graph.model.namespaces import CITO, CLAIM, PREFIXES, SOURCE, XSD
 from graph.sparql import (
@@ -38,12 +36,11 @@ from graph.sparql import (
     to_tsv,
 )
 
-from .conftest import DATA, ROOT, require_or_skip
+from .conftest import CORPUS, DATA, ROOT, load_corpus, require_or_skip
 
 EXPECTED = DATA / "queries"
 UPDATE = os.environ.get("EVG_UPDATE_QUERIES") == "1"
 QUERIES = list_queries()
-CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
 
 
 def _expected(name: str, result: QueryResult) -> str:
@@ -54,14 +51,6 @@ def _expected(name: str, result: QueryResult) -> str:
         pytest.skip(f"rewrote {path.name}; review the diff")
     assert path.exists(), f"no expected rows for {name}: run EVG_UPDATE_QUERIES=1 pytest {__file__}"
     return path.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
-def any_store(request):
-    """The bundled corpus in each store backend (graph.store)."""
-    import graph
-
-    return graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store=request.param)
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
@@ -190,10 +179,10 @@ def test_named_query_is_in_the_guide_table(query):
     ), f"docs/commands-guide.md: add `{query.name}` to the named-query table with its --param ({params})"
 
 
-def test_list_shows_every_query_with_its_description():
-    result = CliRunner().invoke(cli, ["query", "--list"])
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+def test_list_shows_every_query_with_its_description(evg):
+    code, out, err = evg("query", "--list")
+    assert code == 0, err
+    lines = out.splitlines()
     for q in QUERIES:
         assert any(line.startswith(q.name + " ") and q.description in line for line in lines), q.name
     assert (
@@ -541,9 +530,7 @@ def test_service_is_refused_unless_allowed(any_store):
     ],
 )
 def test_a_query_only_oxigraph_refuses_gets_its_reason_in_one_line(text, message):
-    import graph
-
-    ox_graph = graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store="oxigraph")
+    ox_graph = load_corpus("oxigraph")
     with pytest.raises(QueryError) as info:
         run_query(ox_graph, text, where="-e")
     assert str(info.value) == message
@@ -569,17 +556,8 @@ def test_unknown_query_name_suggests_close_ones():
 # --- the command line -----------------------------------------------------------------
 
 
-def _run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
-
-
-def test_cli_named_query_with_param_as_json(capsys):
-    code, out, _ = _run(
-        capsys, "query", *CORPUS, "claims-of-source", "--param", "source=chaudhry2008", "--format", "json"
-    )
+def test_cli_named_query_with_param_as_json(evg):
+    code, out, _ = evg("query", *CORPUS, "claims-of-source", "--param", "source=chaudhry2008", "--format", "json")
     assert code == 0
     rows = [(b["relation"]["value"], b["claim"]["value"]) for b in json.loads(out)["results"]["bindings"]]
     assert rows == [
@@ -588,10 +566,10 @@ def test_cli_named_query_with_param_as_json(capsys):
     ]
 
 
-def test_cli_runs_a_file_and_writes_atomically(tmp_path, capsys):
+def test_cli_runs_a_file_and_writes_atomically(tmp_path, evg):
     rq = tmp_path / "q.rq"
     rq.write_text("# how many claims\nSELECT (COUNT(?c) AS ?n) WHERE { ?c a ev:Claim }\n", encoding="utf-8")
-    code, out, err = _run(capsys, "query", *CORPUS, str(rq), "--format", "csv", "-o", str(tmp_path / "n.csv"))
+    code, out, err = evg("query", *CORPUS, str(rq), "--format", "csv", "-o", str(tmp_path / "n.csv"))
     assert (code, out, err) == (0, "", f"wrote {tmp_path / 'n.csv'}\n")
     assert (tmp_path / "n.csv").read_bytes() == b"n\r\n71\r\n"
 
@@ -619,14 +597,14 @@ def test_cli_runs_a_file_and_writes_atomically(tmp_path, capsys):
         (["sources-for-claim", "--param", "claim=nope"], 1, "evg: error: no claim named 'nope'\n"),
     ],
 )
-def test_cli_errors_are_one_line(tmp_path, capsys, monkeypatch, args, code, message):
+def test_cli_errors_are_one_line(tmp_path, evg, monkeypatch, args, code, message):
     monkeypatch.chdir(tmp_path)
-    got, out, err = _run(capsys, "query", *CORPUS, *args)
+    got, out, err = evg("query", *CORPUS, *args)
     assert (got, out, err) == (code, "", message)
 
 
 @pytest.mark.parametrize("args", [["-e", ""], ["-e", "   "], []])
-def test_cli_empty_query_is_a_usage_error(capsys, args):
-    code, out, err = _run(capsys, "query", *CORPUS, *args)
+def test_cli_empty_query_is_a_usage_error(evg, args):
+    code, out, err = evg("query", *CORPUS, *args)
     assert (code, out) == (2, "")
     assert "Usage: evg query" in err

@@ -8,14 +8,11 @@ from collections import Counter
 
 import pytest
 
-from graph.cli import main
 from graph.evidence.network import ClaimRef, impact, isolated_claims, load_bearing, projection
 from graph.evidence.stats import compute_stats
 from graph.model.errors import NotFoundError
 
-from .conftest import DATA, ROOT
-
-CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
+from .conftest import CORPUS, DATA
 
 
 @pytest.fixture(scope="module")
@@ -166,15 +163,8 @@ def test_mini_fixture():
 # --- command line -----------------------------------------------------------------------
 
 
-def _run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
-
-
-def test_cli_impact_text(capsys):
-    code, out, err = _run(capsys, "impact", *CORPUS, "chaudhry2008")
+def test_cli_impact_text(evg):
+    code, out, err = evg("impact", *CORPUS, "chaudhry2008")
     assert (code, err) == (0, "")
     assert out == (
         "If chaudhry2008 were retracted (2 claims it supports):\n"
@@ -190,8 +180,8 @@ def test_cli_impact_text(capsys):
     )
 
 
-def test_cli_impact_json(capsys):
-    code, out, _ = _run(capsys, "impact", *CORPUS, "source:Fairclough2006", "--format", "json")
+def test_cli_impact_json(evg):
+    code, out, _ = evg("impact", *CORPUS, "source:Fairclough2006", "--format", "json")
     assert code == 0
     data = json.loads(out)
     assert data["source"] == "fairclough2006"
@@ -204,6 +194,6 @@ def test_cli_impact_json(capsys):
     ]
 
 
-def test_cli_impact_unknown_source(capsys):
-    code, out, err = _run(capsys, "impact", *CORPUS, "chaudhry")
+def test_cli_impact_unknown_source(evg):
+    code, out, err = evg("impact", *CORPUS, "chaudhry")
     assert (code, out, err) == (1, "", "evg: error: no source named 'chaudhry'; did you mean: chaudhry2008?\n")

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
-from graph.cli import cli
 from graph.drafts.extract import extract_statements
 from graph.drafts.parse import read_draft
 from graph.model.errors import InputError
 from graph.model.namespaces import CITO, EV, OA, RDF, SOURCE, local_name
 
-from .conftest import DATA, ROOT
+from .conftest import CLAIMS_TTL, CORPUS, DATA, SOURCES_BIB
 
 DRAFTS = DATA / "drafts"
-CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
 ARTICLE = "itbs-compression-not-friction"
 
 
@@ -78,15 +75,11 @@ def test_claims_of_the_cited_article_match_the_curated_ones(eg, articles_dir):
     assert first.quote.endswith("It is fixed.")
 
 
-def test_turtle_reads_back_and_validates_with_verbatim_quotes(eg, articles_dir, tmp_path):
+def test_turtle_reads_back_and_validates_with_verbatim_quotes(evg, eg, articles_dir, tmp_path):
     out = tmp_path / "draft-statements.ttl"
-    result = CliRunner().invoke(
-        cli,
-        ["extract", str(articles_dir / f"{ARTICLE}.txt"), "--article-id", ARTICLE, "-o", str(out), *CORPUS],
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0
-    assert "9 statement(s) from 9 reference(s): 9 matched to known claims, 0 new; 0 unresolved" in result.stderr
+    code, _, err = evg("extract", articles_dir / f"{ARTICLE}.txt", "--article-id", ARTICLE, "-o", out, *CORPUS)
+    assert code == 0
+    assert "9 statement(s) from 9 reference(s): 9 matched to known claims, 0 new; 0 unresolved" in err
     ttl = out.read_text()
     statements = statements_of(ttl)
     assert len(statements) == 9
@@ -105,12 +98,12 @@ def test_turtle_reads_back_and_validates_with_verbatim_quotes(eg, articles_dir, 
         ]
     )
     # new statement IRIs never collide with curated ones
-    curated = Graph().parse(ROOT / "claims.ttl", format="turtle")
+    curated = Graph().parse(CLAIMS_TTL, format="turtle")
     assert not any((URIRef(iri), RDF.type, EV.Statement) in curated for iri in statements)
     # merged with the curated claims, it passes validation, every quote verbatim in the article
     from graph.ingest.validate import validate
 
-    report = validate([ROOT / "claims.ttl", out], ROOT / "sources.bib", articles_dir)
+    report = validate([CLAIMS_TTL, out], SOURCES_BIB, articles_dir)
     assert report.problems == []
 
 
@@ -141,14 +134,12 @@ def test_labelled_draft_gets_placeholder_claims_and_reports_unresolved(eg):
     assert "#   [5] NO MATCH in sources.bib: Smith J, Jones K." in ttl
 
 
-def test_json_format():
+def test_json_format(evg):
     import json
 
-    result = CliRunner().invoke(
-        cli, ["extract", str(DRAFTS / "labelled-plain.txt"), "--format", "json", *CORPUS], catch_exceptions=False
-    )
-    assert result.exit_code == 0
-    data = json.loads(result.stdout)
+    code, out, _ = evg("extract", DRAFTS / "labelled-plain.txt", "--format", "json", *CORPUS)
+    assert code == 0
+    data = json.loads(out)
     assert data["article"] == "https://w3id.org/evidence-graph/article/labelled-plain"
     assert [(s["line"], s["markers"], s["cited"]) for s in data["statements"]] == [
         (3, ["1"], ["fredericson2000"]),
@@ -162,12 +153,12 @@ def test_bad_article_id(eg):
         extract_statements(eg, read_draft(DRAFTS / "labelled-plain.txt"), "Not A Slug")
 
 
-def test_failed_extract_leaves_no_output(tmp_path):
+def test_failed_extract_leaves_no_output(evg, tmp_path):
     out = tmp_path / "out.ttl"
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01")
-    result = CliRunner().invoke(cli, ["extract", str(bad), "-o", str(out), *CORPUS])
-    assert result.exit_code != 0
+    code, _, _ = evg("extract", bad, "-o", out, *CORPUS)
+    assert code != 0
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [bad]
 

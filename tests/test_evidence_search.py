@@ -10,7 +10,7 @@ import pytest
 
 from graph.evidence.search import Analyzer, SearchIndex, curated_synonyms, number_words_to_digits
 
-from .conftest import DATA
+from .conftest import DATA, load_corpus
 
 
 def _paraphrases() -> list[tuple[str, set[str], str]]:
@@ -166,6 +166,15 @@ def test_empty_query_is_a_value_error(eg, text):
         eg.search(text)
 
 
-def test_index_is_built_once(eg):
-    assert eg.evidence.search_index is eg.evidence.search_index
-    assert len(eg.evidence.search_index) == len(eg.claims())
+def test_index_is_built_on_the_first_search_only(monkeypatch):
+    from graph.evidence.index import EvidenceIndex
+
+    builds = []
+    build = EvidenceIndex._build_search_index
+    monkeypatch.setattr(EvidenceIndex, "_build_search_index", lambda self: builds.append(1) or build(self))
+    fresh = load_corpus()
+    assert builds == []  # loading does not build it
+    fresh.search("foam rolling")
+    fresh.search("thirty degrees of knee flexion")
+    assert builds == [1]
+    assert len(fresh.evidence.search_index) == len(fresh.claims())

@@ -188,7 +188,7 @@ def test_styles_differ(evg):
 def test_strict_fails_on_miscited_or_unsourced(evg):
     result = evg("check", str(DRAFTS / "labelled-draft.md"), "--strict", *CORPUS)
     assert result.code == 1
-    assert "8 sentence(s) miscited or unsourced (--strict)" in result.err
+    assert "8 sentences miscited or unsourced (--strict)" in result.err
 
 
 def test_strict_passes_a_clean_draft(evg, tmp_path):

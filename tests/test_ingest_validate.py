@@ -71,7 +71,7 @@ def test_invalid_example_gives_its_message(name, evg):
         assert (out, err) == ("", expected + "\n")
     else:
         assert out == expected + "\n"
-        assert err.startswith("1 problem(s) in ")
+        assert err.startswith("1 problem in ")
     assert "Traceback" not in out + err
 
 

@@ -179,6 +179,26 @@ def test_evg_query_endpoint_with_a_param(published, capsys):
     assert "claim:fascia-elongation-needs-900n" in out
 
 
+def test_evg_query_endpoint_hints_on_an_empty_result(published, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["query", "-e", "SELECT ?s ?claim WHERE { ?s cito:supports ?claim }", "--endpoint", published + "/query"])
+    assert exit_.value.code == 0
+    captured = capsys.readouterr()
+    assert captured.out == "s  claim\n-  -----\n(0 rows)\n"
+    assert captured.err == (
+        "evg: hint: the predicate cito:supports occurs nowhere in the graph;"
+        " did you mean: cito:givesSupportTo, cito:obtainsSupportFrom?\n"
+    )
+
+
+def test_evg_query_terms_on_an_endpoint(published, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["query", "--terms", "--endpoint", published + "/query"])
+    assert exit_.value.code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "  cito:givesSupportTo      predicate   18  a source backs a claim" in lines
+
+
 def test_publish_to_nothing_is_one_line(capsys):
     from graph.server import free_port
 

@@ -46,6 +46,27 @@ class LazyGroup(click.Group):
         module, attr = target.split(":")
         return getattr(importlib.import_module(module), attr)
 
+    def resolve_command(self, ctx, args):
+        # An unknown command: one line naming the closest ones, not click's usage block.
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            from graph.model.errors import UsageError
+
+            raise UsageError(unknown_command(name))
+        return super().resolve_command(ctx, args)
+
+
+def unknown_command(name: str) -> str:
+    """The message for an unknown command: the closest names, else all of them."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(COMMANDS), n=3, cutoff=0.6)
+    if not close:  # a prefix is often enough: "exp" -> export, "ser" -> serve
+        close = [c for c in sorted(COMMANDS) if len(name) >= 2 and c.startswith(name)][:3]
+    if close:
+        return f"no such command {name!r}; did you mean: {', '.join(close)}?"
+    return f"no such command {name!r}; the commands are: {', '.join(sorted(COMMANDS))}"
+
 
 @click.group(
     cls=LazyGroup,

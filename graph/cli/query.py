@@ -50,6 +50,17 @@ def _list_queries() -> None:
     "?claim/?source/?article/?topic.",
 )
 @click.option("--list", "list_", is_flag=True, help="List the named queries with their parameters and exit.")
+@click.option(
+    "--terms",
+    is_flag=True,
+    help="List the classes and predicates the graph uses, with counts and what they mean, by vocabulary, and exit.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No hints on standard error when a query returns nothing.",
+)
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated calls to other endpoints).")
 @click.option(
     "--endpoint",
@@ -57,7 +68,7 @@ def _list_queries() -> None:
     help="Run the query on this remote SPARQL 1.1 endpoint (e.g. one `evg serve` started) instead of the local graph.",
 )
 @output_option()
-def query(claims, sources, query, expression, fmt, params, list_, allow_service, endpoint, output):
+def query(claims, sources, query, expression, fmt, params, list_, terms, quiet, allow_service, endpoint, output):
     """Run a read-only SPARQL query: a named one, a .rq file or -e TEXT.
 
     QUERY is a .rq FILE or a NAME from `evg query --list`; -e runs the text given.
@@ -68,9 +79,14 @@ def query(claims, sources, query, expression, fmt, params, list_, allow_service,
     claim:, source:, ...) are predeclared. Updates (INSERT, DELETE, LOAD,
     CLEAR, DROP, ...) are refused, and so is SERVICE unless --allow-service.
 
+    When a query returns nothing and uses a predicate or class that occurs
+    nowhere in the graph, a hint on standard error names it and the closest
+    terms the graph does use (--quiet: no hints). --terms lists them all.
+
     \b
     Examples:
       evg query --list
+      evg query --terms
       evg query sources-for-claim --param claim=itbs-compression-syndrome
       evg query claims-of-source --param source=chaudhry2008 --format json
       evg query -e 'SELECT ?c ?label WHERE { ?c a ev:Claim ; rdfs:label ?label } LIMIT 5'
@@ -80,12 +96,17 @@ def query(claims, sources, query, expression, fmt, params, list_, allow_service,
     if list_:
         _list_queries()
         return
+    if terms:
+        if expression is not None or query is not None or params:
+            raise click.UsageError("--terms lists the graph's terms; give no QUERY, -e or --param with it")
+        _list_terms(claims, sources, endpoint, fmt, output)
+        return
     if expression is not None and query is not None:
         raise click.UsageError("give either QUERY (a file or a name) or -e TEXT, not both")
     if expression is not None:
         if not expression.strip():
             raise click.UsageError("the -e query string is empty")
-        text, where = expression, "-e"
+        text, where, documented = expression, "-e", None
     elif query is None:
         raise click.UsageError("give a .rq file, a query name (see --list) or -e 'SPARQL'")
     elif not query.strip():
@@ -94,23 +115,46 @@ def query(claims, sources, query, expression, fmt, params, list_, allow_service,
         from graph.model.paths import read_text
 
         text, where = read_text(query), query
+        documented = None
     else:
         from graph.sparql import named_query
 
         named = named_query(query)
-        text, where = named.text, named.name
+        text, where, documented = named.text, named.name, named.params
     bound = _params(params)
 
     from graph.sparql import format_result, run_query
 
+    eg = _graph(claims, sources, endpoint)
+    result = run_query(eg, text, bound, allow_service=allow_service, where=where, documented=documented)
+    write_output(format_result(result, fmt), output)
+    if not quiet:
+        from graph.sparql.hints import empty_result_hints
+
+        for hint in empty_result_hints(eg, text, result):
+            click.echo(f"evg: hint: {hint}", err=True)
+
+
+def _graph(claims, sources, endpoint):
     if endpoint:
         from graph.evidence.graph import remote_graph
 
-        eg = remote_graph(endpoint)
+        return remote_graph(endpoint)
+    return load_graph(claims, sources)
+
+
+def _list_terms(claims, sources, endpoint, fmt, output) -> None:
+    import json
+
+    from graph.sparql.terms import render_terms, terms_in_use, terms_to_dict
+
+    if fmt not in ("table", "json"):
+        raise click.UsageError(f"--terms writes a table or json, not {fmt}")
+    uses = terms_in_use(_graph(claims, sources, endpoint))
+    if fmt == "json":
+        write_output(json.dumps(terms_to_dict(uses), indent=2, ensure_ascii=False) + "\n", output)
     else:
-        eg = load_graph(claims, sources)
-    result = run_query(eg, text, bound, allow_service=allow_service, where=where)
-    write_output(format_result(result, fmt), output)
+        write_output(render_terms(uses), output)
 
 
 def _created(ctx, param, value):
@@ -206,9 +250,9 @@ def impact(claims, sources, source_key, fmt):
 
 def render_impact(r) -> str:
     """The text form of :class:`graph.evidence.network.Impact`."""
-    lines = [
-        f"If {r.source} were retracted ({len(r.supports)} claim{'s' if len(r.supports) != 1 else ''} it supports):"
-    ]
+    from graph.model.words import plural
+
+    lines = [f"If {r.source} were retracted ({plural(len(r.supports), 'claim')} it supports):"]
 
     def section(title, rows):
         lines.extend(["", f"{title} ({len(rows)})"])

@@ -7,6 +7,7 @@ import signal
 import click
 
 from graph.cli._common import corpus_options, load_graph
+from graph.model.words import plural
 
 
 @click.command()
@@ -81,4 +82,4 @@ def publish(claims, sources, endpoint, graph_iri, append):
 
     result = upload(load_graph(claims, sources), endpoint, graph_iri, replace=not append)
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    click.echo(f"published {result.triples} triples to {target} at {endpoint} (HTTP {result.status})")
+    click.echo(f"published {plural(result.triples, 'triple')} to {target} at {endpoint} (HTTP {result.status})")

@@ -21,6 +21,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PACKAGE_DIR / "data"
 #: The vocabulary added to every graph.
 VOCAB_TTL = DATA_DIR / "vocab.ttl"
+#: Labels, inverses and one-line summaries of the standard vocabularies' terms.
+TERMS_TTL = DATA_DIR / "terms.ttl"
 #: SHACL shapes used by ``evg validate``.
 SHAPES_TTL = DATA_DIR / "shapes.ttl"
 #: Named SPARQL queries.

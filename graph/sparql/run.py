@@ -105,6 +105,18 @@ def _known(eg, iri: URIRef, given: str) -> URIRef:
     return iri
 
 
+def _unknown_param(name: str, known: set[str], documented: dict[str, str] | None) -> str:
+    if documented is None:
+        listed = ", ".join("?" + v for v in sorted(known)) or "none"
+        return f"the query has no variable ?{name} (it has {listed})"
+    if not documented:
+        return f"the query has no parameter ?{name} (it takes none)"
+    close = difflib.get_close_matches(name, list(documented), n=1, cutoff=0.5)
+    hint = f"; did you mean ?{close[0]}?" if close else ""
+    listed = ", ".join("?" + v for v in documented)
+    return f"the query has no parameter ?{name}{hint} (its parameters: {listed})"
+
+
 def run_query(
     eg,
     text: str,
@@ -112,6 +124,7 @@ def run_query(
     *,
     allow_service: bool = False,
     where: str = "query",
+    documented: dict[str, str] | None = None,
 ) -> QueryResult:
     """Check and run one read-only SPARQL query on ``eg``.
 
@@ -120,7 +133,9 @@ def run_query(
     every store, and a remote endpoint, runs the same self-contained text. ``where`` names the query in
     error messages (a file name, ``-e``, or a named query). The project's
     prefixes are predeclared, so queries may use ``ev:``, ``cito:``, ``claim:``
-    ... without PREFIX lines.
+    ... without PREFIX lines. ``documented`` (a named query's ``# param``
+    lines, :attr:`NamedQuery.params`) is what an unknown parameter's message
+    lists instead of every variable of the query.
     """
     backend = eg.backend
     form, known = backend.check(text, allow_service=allow_service, where=where)
@@ -128,8 +143,7 @@ def run_query(
     for name, value in (params or {}).items():
         name = name.lstrip("?$")
         if name not in known:
-            listed = ", ".join("?" + v for v in sorted(known)) or "none"
-            raise QueryError(f"{where}: --param {name}: the query has no variable ?{name} (it has {listed})")
+            raise QueryError(f"{where}: --param {name}: {_unknown_param(name, known, documented)}")
         bindings[name] = parse_param(name, value, eg)
     bound = bind_values(text, bindings, form=form) if bindings else text
     try:

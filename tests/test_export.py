@@ -298,7 +298,7 @@ def test_cli_failure_leaves_an_existing_file_untouched(tmp_path, evg):
     broken.write_text("claim:x a ev:Claim .\n", encoding="utf-8")  # undeclared prefixes
     code, out, err = evg("export", "--claims", str(broken), "--format", "ttl", "-o", str(target))
     assert code == 2 and out == ""
-    assert err.startswith(f"evg: error: {broken}:1: Turtle syntax error") and err.count("\n") == 1
+    assert err.startswith(f"evg: error: {broken}:1:1: Turtle syntax error") and err.count("\n") == 1
     assert target.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ttl", "graph.ttl"]
 

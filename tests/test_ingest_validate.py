@@ -15,7 +15,10 @@ ARTICLES = str(MINI / "articles")
 # file -> (exit status, exact output). Output is stdout for problems (exit 1)
 # and the one stderr line for unusable input (exit 2).
 CASES = {
-    "turtle-syntax.ttl": (2, "evg: error: {f}:35: Turtle syntax error: newline found in string literal"),
+    "turtle-syntax.ttl": (
+        2,
+        "evg: error: {f}:35:49: Turtle syntax error: Line jumps are not allowed in string literals, use \\n",
+    ),
     "not-utf8.ttl": (2, "evg: error: {f}:17: not UTF-8 text (byte 0xe9)"),
     "empty.ttl": (2, "evg: error: {f}: file is empty"),
     "unknown-key.ttl": (1, "{f}:32: unknown citation key 'smiht2010': no entry in the BibTeX file"),
@@ -43,7 +46,10 @@ CASES = {
         "{f}:27: stmt:weak-hips-cause-knee-pain--mini-article: quote is not verbatim in mini-article.txt: "
         "'Weak hips make knees ache in runners.'",
     ),
-    "bib-syntax.bib": (2, "evg: error: {f}:19: BibTeX syntax error: field value expected"),
+    "bib-syntax.bib": (
+        2,
+        "evg: error: {f}:19: BibTeX syntax error: value expected for field 'volume' of brown2015, found ','",
+    ),
     "duplicate-key.bib": (1, "{f}:25: duplicate citation key 'smith2010' (first defined at line 3)"),
     "bad-doi.bib": (
         1,
@@ -53,7 +59,8 @@ CASES = {
 
 
 def test_every_invalid_example_has_a_case():
-    assert sorted(p.name for p in INVALID.iterdir()) == sorted(CASES)
+    # The other files of the folder are cases of tests/data/invalid/cases.tsv.
+    assert set(CASES) <= {p.name for p in INVALID.iterdir()}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

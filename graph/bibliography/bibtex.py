@@ -22,6 +22,7 @@ from pybtex.scanner import PybtexSyntaxError
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
+from graph.bibliography.bibcheck import scan
 from graph.model.errors import InputError, Problem
 from graph.model.namespaces import BIBFIELD, BIBO, DCTERMS, EV, FABIO, FOAF, SOURCE, XSD, local_name
 from graph.model.paths import read_text
@@ -161,6 +162,11 @@ def parse_bib(path: str | Path, text: str | None = None) -> Bibliography:
             )
         else:
             lines[low] = line
+    faults = scan(text)
+    for fault in faults:
+        if fault.fatal:
+            raise InputError(path, f"BibTeX syntax error: {fault.message}", fault.line)
+        problems.append(Problem(str(path), fault.line, fault.message))
     try:
         data = parser.parse_string(text)
     except PybtexError as exc:  # pragma: no cover - pybtex reports through handle_error
@@ -169,7 +175,7 @@ def parse_bib(path: str | Path, text: str | None = None) -> Bibliography:
         if isinstance(err, PybtexSyntaxError):
             message = re.sub(r"^syntax error in line \d+: ", "", str(err))
             raise InputError(path, f"BibTeX syntax error: {message}", err.lineno) from None
-        if "repeated bibliography entry" in str(err):
+        if "repeated bibliography entry" in str(err) or (faults and "has a duplicate" in str(err)):
             continue  # already reported with its line above
         key_line = None
         m = re.search(r"entry (\S+):", str(err)) or re.search(r"'([^']+)'", str(err))

@@ -6,6 +6,7 @@ runs (or when ``--help`` lists it), so ``evg --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -92,32 +93,69 @@ def cli():
     """
 
 
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: end like an interrupt, with one line."""
+
+
+def _on_signal(signum, _frame):
+    raise _Terminated(signum)
+
+
+def _usage_line(exc: click.ClickException) -> str:
+    """A click error as one line: its message, and the command it is about."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "evg"
+    hint = f" (see `{command} --help`)" if isinstance(exc, click.UsageError) else ""
+    return f"evg: error: {message}{hint}"
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI, turning our errors into one line and an exit code."""
+    """Entry point: run the CLI, turning every failure into one line and an exit code."""
+    import signal
+
     from graph.model.errors import EvidenceGraphError
 
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:
+            with contextlib.suppress(ValueError):  # not the main thread
+                signal.signal(signum, _on_signal)
     try:
         cli.main(args=argv, prog_name="evg", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message(), err=True)
+        sys.exit(2)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo("evg: error: aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        click.echo(_usage_line(exc), err=True)
+        sys.exit(2 if isinstance(exc, (click.UsageError, click.FileError)) else exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except EvidenceGraphError as exc:
         click.echo(f"evg: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        click.echo("evg: error: interrupted", err=True)
         sys.exit(130)
+    except _Terminated as exc:
+        signum = exc.args[0] if exc.args else signal.SIGTERM
+        click.echo(f"evg: error: stopped by {signal.Signals(signum).name}", err=True)
+        sys.exit(128 + int(signum))
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(1)
+    except RecursionError:
+        click.echo("evg: error: the input nests too deeply to be read", err=True)
+        sys.exit(2)
+    except MemoryError:
+        click.echo("evg: error: out of memory", err=True)
+        sys.exit(2)
     except Exception as exc:  # a bug: say so in one line unless debugging
         if os.environ.get("EVG_DEBUG"):
             raise
-        click.echo(f"evg: internal error: {type(exc).__name__}: {exc} (set EVG_DEBUG=1 for a traceback)", err=True)
+        message = " ".join(str(exc).split())
+        click.echo(f"evg: internal error: {type(exc).__name__}: {message} (set EVG_DEBUG=1 for a traceback)", err=True)
         sys.exit(3)
     sys.exit(0)

@@ -57,6 +57,11 @@ __all__ = [
 # --- reading -------------------------------------------------------------------------
 
 
+#: The largest draft :func:`read_draft` accepts, in bytes (checking takes
+#: time in proportion to the size: about a second a megabyte here).
+MAX_DRAFT_BYTES = 10_000_000
+
+
 def read_draft(path: str | Path, *, markdown: bool | None = None) -> Draft:
     """Read and parse a draft file. Markdown unless the suffix says plain text
     (see :data:`MARKDOWN_SUFFIXES`), or as ``markdown`` says.
@@ -64,9 +69,12 @@ def read_draft(path: str | Path, *, markdown: bool | None = None) -> Draft:
     Raises :class:`InputError` for a missing, empty, binary or non-UTF-8 file,
     and for a draft with no prose at all.
     """
-    from graph.model.paths import read_text
+    from graph.model.paths import check_file, read_text
 
-    p = Path(path)
+    p = check_file(path)  # a FIFO, device or folder is refused before it is opened
+    size = p.stat().st_size
+    if size > MAX_DRAFT_BYTES:
+        raise InputError(p, f"the draft is {size:,} bytes; the limit is {MAX_DRAFT_BYTES:,} (split it into parts)")
     try:
         with p.open("rb") as fh:
             head = fh.read(8192)

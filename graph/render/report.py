@@ -37,6 +37,7 @@ __all__ = [
     "claim_markdown",
     "evidence_table",
     "matches_markdown",
+    "md_text",
     "print_answer",
     "print_claims",
     "print_source",
@@ -106,9 +107,26 @@ def _cells(row: ReportRow) -> list[str]:
     ]
 
 
+_MD_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def md_text(text: str) -> str:
+    """Data text for Markdown: ``&``, ``<`` and ``>`` as entities, so that a
+    renderer that allows HTML shows ``<img onerror=...>`` as text instead
+    of running it (CommonMark turns the entities back into the characters)."""
+    return "".join(_MD_HTML.get(c, c) for c in str(text))
+
+
+def _md_url(url: str) -> str:
+    # A link target from data: characters that could end it or start HTML are percent-encoded.
+    from urllib.parse import quote
+
+    return quote(url, safe="/:;=?@&#%+,~!$*'-._")
+
+
 def render_md(rows: list[ReportRow]) -> str:
     def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+        return md_text(text).replace("|", "\\|").replace("\n", " ")
 
     lines = [
         "# Evidence table",
@@ -222,11 +240,11 @@ def _md_sources(title: str, refs: tuple[SourceRef, ...], empty: str) -> list[str
     if not refs:
         return [*lines, f"- {empty}", ""]
     for s in refs:
-        doi = f"[doi:{s.doi}](https://doi.org/{s.doi})" if s.doi else "no DOI"
-        lines.append(f"- {s.citation} {doi} · {s.study_design or 'study design not recorded'}")
+        doi = f"[doi:{md_text(s.doi)}](https://doi.org/{_md_url(s.doi)})" if s.doi else "no DOI"
+        lines.append(f"- {md_text(s.citation)} {doi} · {md_text(s.study_design or 'study design not recorded')}")
         verdict = _verdict_line(s)
         if verdict:
-            lines.append(f"  - Review: {verdict}")
+            lines.append(f"  - Review: {md_text(verdict)}")
     return [*lines, ""]
 
 
@@ -242,8 +260,8 @@ def claim_markdown(claim: ClaimDetail, heading: str, score: float | None = None,
     elif score is not None:
         meta.insert(1, f"score {score:.2f}")
     if claim.topics:
-        meta.append("topics: " + ", ".join(claim.topics))
-    lines = [f"## {heading}", "", " · ".join(meta), ""]
+        meta.append("topics: " + md_text(", ".join(claim.topics)))
+    lines = [f"## {md_text(heading)}", "", " · ".join(meta), ""]
     lines += _md_sources("Supported by", claim.supported_by, "no source supports this claim")
     lines += _md_sources("Disputed by", claim.disputed_by, "no source disputes it")
     lines += ["**Stated in**", ""]
@@ -251,13 +269,13 @@ def claim_markdown(claim: ClaimDetail, heading: str, score: float | None = None,
         lines.append("- no article states it")
     for st in claim.stated_in:
         cites = f"; cites {', '.join(st.cited)}" if st.cited else "; cites nothing"
-        lines.append(f"- *{st.title}* ({st.stance}{cites}): “{st.quote}”")
+        lines.append(f"- *{md_text(st.title)}* ({md_text(st.stance + cites)}): “{md_text(st.quote)}”")
     return "\n".join(lines) + "\n"
 
 
 def matches_markdown(query: str, matches: list[Match]) -> str:
     """The Markdown of ``evg sources``."""
-    out = [f"# Sources for: {query}", ""]
+    out = [f"# Sources for: {md_text(query)}", ""]
     if not matches:
         out.append("No claim matches.\n")
     for n, m in enumerate(matches, 1):
@@ -268,7 +286,7 @@ def matches_markdown(query: str, matches: list[Match]) -> str:
 def answer_markdown(answer: Answer) -> str:
     """The Markdown of ``evg sources``: the matches, or "nothing in the
     graph matches" and the related claims."""
-    out = [f"# Sources for: {answer.query}", ""]
+    out = [f"# Sources for: {md_text(answer.query)}", ""]
     if answer.matches:
         for n, m in enumerate(answer.matches, 1):
             out.append(claim_markdown(m.claim, f"{n}. {m.claim.text}", relevance=m.relevance))
@@ -277,7 +295,7 @@ def answer_markdown(answer: Answer) -> str:
     if answer.related:
         out += ["## Related claims (not answers)", ""]
         for m in answer.related:
-            out.append(f"- `claim:{m.claim.slug}` ({_relevance(m.relevance)}): {m.claim.text}")
+            out.append(f"- `claim:{m.claim.slug}` ({_relevance(m.relevance)}): {md_text(m.claim.text)}")
         out.append("")
     return "\n".join(out)
 
@@ -285,9 +303,9 @@ def answer_markdown(answer: Answer) -> str:
 def source_markdown(result: SourceClaims) -> str:
     """The Markdown of ``evg claims``."""
     src = result.source
-    out = [f"# Claims of {src.label or src.key} (`{src.key}`)", "", src.citation, ""]
+    out = [f"# Claims of {md_text(src.label or src.key)} (`{src.key}`)", "", md_text(src.citation), ""]
     out.append(
-        f"{_source_facts(src)}; supports {plural(len(result.supports), 'claim')},"
+        f"{md_text(_source_facts(src))}; supports {plural(len(result.supports), 'claim')},"
         f" disputes {plural(len(result.disputes), 'claim')}."
     )
     out.append("")

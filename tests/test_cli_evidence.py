@@ -92,7 +92,7 @@ def test_sources_markdown(evg):
     assert code == 0
     assert out.startswith("# Sources for: itb-slides-over-epicondyle\n\n## 1. The iliotibial band slides forwards")
     assert "**Supported by**\n\n- no source supports this claim" in out
-    assert "**Disputed by**\n\n- Fairclough J, Hayashi K, Toumi H, et al. The functional anatomy" in out
+    assert "**Disputed by**\n\n- Fairclough J, Hayashi K, Toumi H, Lyons K, Bydder G, Phillips N, et al." in out
 
 
 # --- evg claims --------------------------------------------------------------------

@@ -34,7 +34,7 @@ CASES = _cases()
 def test_the_corpus_is_big_and_every_file_has_a_case():
     assert len(CASES) >= 60
     named = {c[3] for c in CASES}
-    from .test_validate import CASES as VALIDATE_CASES
+    from .test_ingest_validate import CASES as VALIDATE_CASES
 
     files = {p.name for p in INVALID.iterdir()} - {"cases.tsv"}
     assert files <= named | set(VALIDATE_CASES), sorted(files - named - set(VALIDATE_CASES))

@@ -133,7 +133,7 @@ def test_source_details_list_claims_supported_and_disputed(xss):
     assert (plain["supports"], plain["disputes"], plain["doubtful"]) == ([], ["claim:script-label"], [])
     assert (evil["doi"], evil["design"], evil["rank"]) == ("10.9999/evil.2020.1", "cohort study", 5)
     assert evil["citation"].startswith("Evil E, Other O. <img src=x onerror=alert(1)> and </script>")
-    assert plain["citation"] == "Plain P. A plain fictional study. Journal of Invented Results. 2019."
+    assert plain["citation"] == "Plain P. A plain fictional study. Journal of Invented Results. 2019;"
 
 
 def test_sources_are_sized_by_the_claims_they_back(xss):

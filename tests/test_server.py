@@ -135,7 +135,7 @@ def published(writable_server):
 def test_publish_uploads_every_triple(published, local):
     _names, rows = _sparqlwrapper_rows(published + "/query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", GRAPH_IRI)
     assert rows == ((Literal(len(local), datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")),),)
-    assert len(local) == 2135
+    assert len(local) == 2140
 
 
 def test_publish_reports_what_it_sent(writable_server, capsys):
@@ -143,7 +143,7 @@ def test_publish_reports_what_it_sent(writable_server, capsys):
         main(["publish", "--endpoint", writable_server + "/store", "--graph", GRAPH_IRI + "-2", *CORPUS])
     assert exit_.value.code == 0
     assert capsys.readouterr().out == (
-        f"published 2135 triples to graph <{GRAPH_IRI}-2> at {writable_server}/store (HTTP 201)\n"
+        f"published 2140 triples to graph <{GRAPH_IRI}-2> at {writable_server}/store (HTTP 201)\n"
     )
 
 
@@ -227,7 +227,7 @@ def test_server_is_read_only_and_times_out(local):
 
     with Server(local, timeout=1) as server:
         remote = remote_graph(server.query_url)
-        assert len(remote) == 2135
+        assert len(remote) == 2140
         with pytest.raises(ServerError, match="HTTP 403"):
             publish(local, server.base_url + "/store")
         started = time.monotonic()

@@ -262,6 +262,8 @@ def entry_to_rdf(g: Graph, key: str, entry: Entry) -> URIRef:
         if name in SIMPLE_FIELDS:
             dtype = XSD.anyURI if name == "url" else None
             g.add((node, SIMPLE_FIELDS[name], Literal(value, datatype=dtype)))
+            if name == "title" and "{" in raw:
+                g.add((node, EV.titleLaTeX, Literal(raw)))
         elif name in ("journal", "booktitle"):
             container = BNode()
             g.add((container, RDF.type, FABIO.Journal if name == "journal" else FABIO.Book))
@@ -304,6 +306,7 @@ _PART_OF = DCTERMS.isPartOf
 _TYPE = RDF.type
 _JOURNAL = FABIO.Journal
 _TITLE = DCTERMS.title
+_TITLE_LATEX = EV.titleLaTeX
 
 
 def _person_from_rdf(g: Graph, node) -> Person:
@@ -356,6 +359,8 @@ def rdf_to_entry(g: Graph, source: URIRef) -> tuple[str, Entry]:
         if p in _PREDICATE_FIELDS:
             name = _PREDICATE_FIELDS[p]
             fields[name] = str(o) if name in RAW_FIELDS else text_to_latex(str(o))
+        elif p == _TITLE_LATEX:
+            continue
         elif p == _ISSUED:
             fields["year"] = str(o)
         elif p == _PAGES_P:
@@ -376,6 +381,9 @@ def rdf_to_entry(g: Graph, source: URIRef) -> tuple[str, Entry]:
                 persons[name] = [Person(n) for n in str(o).split(" and ")]
             else:
                 fields[name] = text_to_latex(str(o))
+    latex = g.value(source, _TITLE_LATEX)
+    if latex is not None:  # the title as written, braces (case protection) kept
+        fields["title"] = str(latex)
     return key, Entry(kind, fields=_ordered(fields), persons=persons)
 
 

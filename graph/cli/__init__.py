@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "extract": "graph.cli.check:extract",
     "serve": "graph.cli.server:serve",
     "publish": "graph.cli.server:publish",
+    "nanopub": "graph.cli.nanopub:nanopub",
 }
 
 

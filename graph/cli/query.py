@@ -177,7 +177,12 @@ def _created(ctx, param, value):
 @click.command()
 @corpus_options
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="Output format.")
-@output_option()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write to this file (trig-nanopub: this folder) instead of standard output.",
+)
 @click.option(
     "--created",
     callback=_created,
@@ -190,9 +195,23 @@ def _created(ctx, param, value):
     metavar="IRI",
     default="https://w3id.org/evidence-graph",
     show_default=True,
-    help="trig-nanopub: dcterms:creator of every nanopublication.",
+    help="trig-nanopub: dcterms:creator of every nanopublication; give your ORCID iD (https://orcid.org/...).",
 )
-def export(claims, sources, fmt, output, created, creator):
+@click.option(
+    "--license",
+    "license_",
+    metavar="IRI",
+    default="https://creativecommons.org/licenses/by/4.0/",
+    show_default=True,
+    help="trig-nanopub: dcterms:license of every nanopublication.",
+)
+@click.option(
+    "--single-file",
+    is_flag=True,
+    help="trig-nanopub: write all nanopublications into one TriG file (or standard output) instead of "
+    "one file each in the folder -o DIR. Nanopub tools do not accept such a file.",
+)
+def export(claims, sources, fmt, output, created, creator, license_, single_file):
     """Export the graph for other tools.
 
     \b
@@ -200,7 +219,8 @@ def export(claims, sources, fmt, output, created, creator):
       ttl           the whole merged graph, derived links included (Turtle)
       jsonld        the same as JSON-LD, with an @context of the project's prefixes
       trig-nanopub  one unsigned nanopublication per claim: head, assertion,
-                    provenance and pubinfo graphs (TriG)
+                    provenance and pubinfo graphs (TriG), one file each
+                    in the folder -o DIR (--single-file: all in one)
       graphml       claims, sources, articles and topics with typed edges, for
                     Gephi and Cytoscape
       csl-json      the sources, for Zotero (File > Import)
@@ -213,14 +233,36 @@ def export(claims, sources, fmt, output, created, creator):
     \b
     Examples:
       evg export --format csl-json -o sources.json
-      evg export --format trig-nanopub --created 2024-05-01 -o claims.trig
+      evg export --format trig-nanopub --created 2024-05-01T00:00:00Z \\
+          --creator https://orcid.org/0000-0002-1825-0097 -o nanopubs/
       evg export --format graphml -o evidence.graphml
     """
     from graph.export import ExportOptions
     from graph.export import export as run
 
-    text = run(load_graph(claims, sources), fmt, ExportOptions(created=created, creator=creator))
-    write_output(text, output)
+    options = ExportOptions(created=created, creator=creator, license=license_)
+    if fmt == "trig-nanopub" and not single_file:
+        if output is None or str(output) == "-":
+            raise click.UsageError("trig-nanopub writes one file per nanopublication: give -o DIR (or --single-file)")
+        _write_folder(output, load_graph(claims, sources), options)
+        return
+    write_output(run(load_graph(claims, sources), fmt, options), output)
+
+
+def _write_folder(folder: Path, eg, options) -> None:
+    """One ``<claim-slug>.trig`` per nanopublication into ``folder`` (made if
+    missing), each written atomically."""
+    from graph.export.nanopub import nanopub_files
+    from graph.model.paths import atomic_write
+
+    if folder.exists() and not folder.is_dir():
+        raise click.BadParameter(f"{folder} is a file; trig-nanopub writes a folder", param_hint="-o")
+    files = nanopub_files(eg, options)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        with atomic_write(folder / name) as fh:
+            fh.write(text)
+    click.echo(f"wrote {len(files)} nanopublications to {folder}", err=True)
 
 
 @click.command()

@@ -91,14 +91,15 @@ def check(claims, sources, draft, fmt, style, strict, bib, markdown, output):
 
     \b
     Examples:
-      evg check draft.md
-      evg check draft.md --format md --style apa -o check-report.md
-      evg check draft.md --bib zotero.bib --bib more.json
-      evg check docs/article.md --strict      # in CI
+      evg check path/to/draft.md
+      evg check path/to/draft.md --format md --style apa -o check-report.md
+      evg check path/to/draft.md --bib zotero.bib --bib more.json
+      evg check path/to/article.md --strict      # in CI
     """
-    from graph.drafts.check import check_draft, render_markdown, render_table
+    from graph.drafts.check import check_draft
     from graph.drafts.ownbib import read_own_bibliographies
     from graph.drafts.parse import read_draft
+    from graph.render.check import render_markdown, render_table
 
     parsed = read_draft(draft, markdown=markdown)
     own = read_own_bibliographies(draft, parsed.bibliography, bib)  # bad input fails before the graph loads
@@ -168,8 +169,8 @@ def extract(claims, sources, article, article_id, fmt, markdown, output):
 
     \b
     Examples:
-      evg extract ../shared/articles/itbs-compression-not-friction.txt -o draft-statements.ttl
-      evg extract article.txt --article-id my-article --format json
+      evg extract path/to/articles/itbs-compression-not-friction.txt -o draft-statements.ttl
+      evg extract path/to/article.txt --article-id my-article --format json
     """
     from graph.drafts.extract import extract_statements
     from graph.drafts.parse import read_draft

@@ -426,7 +426,8 @@ def test_impact_counts():
 def test_draft_check_summary_counts():
     from types import SimpleNamespace
 
-    from graph.drafts.check import CheckReport, _summary_line
+    from graph.drafts.check import CheckReport
+    from graph.render.check import _summary_line
 
     def line(n):
         sentences = tuple(SimpleNamespace(status="supported") for _ in range(n))

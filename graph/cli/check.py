@@ -93,12 +93,13 @@ def check(claims, sources, draft, fmt, style, strict, bib, markdown, output):
     Examples:
       evg check path/to/draft.md
       evg check path/to/draft.md --format md --style apa -o check-report.md
-      evg check path/to/draft.md --bib path/to/zotero.bib --bib path/to/more.json
+      evg check path/to/draft.md --bib zotero.bib --bib more.json
       evg check path/to/article.md --strict      # in CI
     """
-    from graph.drafts.check import check_draft, render_markdown, render_table
+    from graph.drafts.check import check_draft
     from graph.drafts.ownbib import read_own_bibliographies
     from graph.drafts.parse import read_draft
+    from graph.render.check import render_markdown, render_table
 
     parsed = read_draft(draft, markdown=markdown)
     own = read_own_bibliographies(draft, parsed.bibliography, bib)  # bad input fails before the graph loads

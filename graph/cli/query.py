@@ -82,6 +82,7 @@ def query(claims, sources, query, expression, fmt, params, list_, allow_service,
         return
     if expression is not None and query is not None:
         raise click.UsageError("give either QUERY (a file or a name) or -e TEXT, not both")
+    named = None
     if expression is not None:
         if not expression.strip():
             raise click.UsageError("the -e query string is empty")
@@ -109,8 +110,19 @@ def query(claims, sources, query, expression, fmt, params, list_, allow_service,
         eg = remote_graph(endpoint)
     else:
         eg = load_graph(claims, sources)
-    result = run_query(eg, text, bound, allow_service=allow_service, where=where)
-    write_output(format_result(result, fmt), output)
+
+    def answer() -> str:
+        return format_result(run_query(eg, text, bound, allow_service=allow_service, where=where), fmt)
+
+    if endpoint or named is None or bound:
+        write_output(answer(), output)
+        return
+    # A named query left unbound lists the whole graph: its answer depends on the
+    # graph alone, so with the on-disk cache it is computed once per set of inputs.
+    import hashlib
+
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+    write_output(eg.cached(f"query-{where}-{fmt}-{digest}", answer), output)
 
 
 def _created(ctx, param, value):

@@ -81,6 +81,25 @@ def get_exporter(name: str) -> Exporter:
     return getattr(importlib.import_module(module), attr)()
 
 
+#: Part of the name of the exports kept beside a cached store; change it when
+#: any exporter's output changes.
+ARTIFACT_VERSION = 1
+
+
 def export(eg, fmt: str, options: ExportOptions | None = None) -> str:
-    """Export ``eg`` in format ``fmt`` (one of :data:`FORMATS`)."""
-    return get_exporter(fmt).render(eg, options or ExportOptions())
+    """Export ``eg`` in format ``fmt`` (one of :data:`FORMATS`).
+
+    An export depends on the graph and the options alone, so with the on-disk
+    cache each (format, options) is rendered once per set of inputs and read
+    back afterwards (see :meth:`graph.evidence.graph.EvidenceGraph.cached`).
+    """
+    import hashlib
+
+    exporter = get_exporter(fmt)
+    options = options or ExportOptions()
+    settings = hashlib.blake2b(repr((options.created, options.creator)).encode(), digest_size=8).hexdigest()
+    name = f"export-{fmt}-{settings}-{ARTIFACT_VERSION}"
+    cached = getattr(eg, "cached", None)
+    if cached is None:
+        return exporter.render(eg, options)
+    return cached(name, lambda: exporter.render(eg, options))

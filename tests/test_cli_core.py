@@ -69,7 +69,10 @@ def test_fmt_leaves_a_broken_file_untouched(tmp_path, evg):
     target.write_text(original)
     code, _, err = evg("fmt", str(target))
     assert code == 2
-    assert err == f"evg: error: {target}:35: Turtle syntax error: newline found in string literal\n"
+    assert (
+        err
+        == f"evg: error: {target}:35:49: Turtle syntax error: Line jumps are not allowed in string literals, use \\n\n"
+    )
     assert target.read_text() == original
     assert [p.name for p in tmp_path.iterdir()] == ["claims.ttl"]
 

@@ -7,7 +7,7 @@ import pytest
 from graph.drafts.parse import parse_draft, read_draft
 from graph.model.errors import InputError
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 DRAFTS = DATA / "drafts"
 
@@ -238,3 +238,16 @@ def test_draft_with_only_headings(tmp_path):
 def test_missing_draft(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         read_draft(tmp_path / "nope.md")
+
+
+def test_footnote_without_definition_is_one_error_line():
+    import subprocess
+    import sys
+
+    bad = ROOT / "tests" / "data" / "eval" / "drafts" / "bad" / "footnote-undefined.md"
+    result = subprocess.run(
+        [sys.executable, "-m", "graph", "check", str(bad)], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"evg: error: {bad}:") and "has no definition" in line

@@ -28,25 +28,38 @@ REFERENCE_CASES = {
         "Falvey EC, Clark RA. Iliotibial band syndrome: an examination of the evidence behind a number of "
         "treatment options. Scand J Med Sci Sports. 2010;20(4):580-7.",
         "falvey2010",
-        "author-year-title",
+        "author-year-volume-page",
     ),
     "APA": (
         "Chaudhry, H., Schleip, R., Ji, Z. (2008). Three-dimensional mathematical model for deformation of human "
         "fasciae in manual therapy. Journal of the American Osteopathic Association, 108(8), 379-390.",
         "chaudhry2008",
-        "author-year-title",
+        "author-year-volume-page",
     ),
     "same author, other year": (
         "Fairclough J, Hayashi K. Is iliotibial band syndrome really a friction syndrome? J Sci Med Sport. "
         "2007;10(2):74-6.",
         "fairclough2007",
-        "author-year-title",
+        "author-year-volume-page",
     ),
     "journal only": (
-        "Ellis R, Hing W, Reid D. A review. Manual Therapy. 2007;12(3):200-8.",
+        "Ellis R, Hing W, Reid D. A review. Manual Therapy. 2007.",
         "ellis2007",
+        "author-year-journal",
+    ),
+    "abbreviated journal, no title": ("Fairclough J, et al. J Am Osteopath Assoc. 2006.", None, "none"),
+    "NLM abbreviation": ("Chaudhry H, et al. J Am Osteopath Assoc. 2008.", "chaudhry2008", "author-year-journal"),
+    "ISO 4 with dots": ("Noehren B. et al. Clin. Biomech. 2007.", "noehren2007", "author-year-journal"),
+    "shortened title": (
+        "Beers A, et al. Effects of multi-modal physiotherapy. 2008.",
+        "beers2008",
         "author-year-title",
     ),
+    "PMID": ("PMID: 18723456", "chaudhry2008", "pmid"),
+    "PMID the corpus does not record": ("PMID: 10959926", None, "none"),
+    "PMCID": ("Beers A. PMCID: PMC2792799", "beers2008", "pmcid"),
+    "volume and page, elided": ("Fairclough J, et al. 2007;10(2):74-6.", "fairclough2007", "author-year-volume-page"),
+    "volume and page, wrong page": ("Fairclough J, et al. 2007;10(2):75-6.", None, "none"),
     "misspelt author, exact title": (
         "Fredrickson M. Hip abductor weakness in distance runners with iliotibial band syndrome. 2000.",
         "fredericson2000",

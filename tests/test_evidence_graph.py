@@ -107,7 +107,7 @@ def test_unknown_names_suggest_close_ones(eg):
     [
         ("empty.ttl", "file is empty"),
         ("not-utf8.ttl", "not UTF-8 text (byte 0xe9)"),
-        ("turtle-syntax.ttl", "Turtle syntax error: newline found in string literal"),
+        ("turtle-syntax.ttl", "Turtle syntax error: Line jumps are not allowed in string literals, use \\n"),
     ],
 )
 def test_unusable_claims_raise_input_error(name, message):

@@ -24,7 +24,7 @@ from graph.export.table import COLUMNS
 from graph.model.errors import NotFoundError
 from graph.model.namespaces import CITO, CLAIM, DCTERMS, EV, NANOPUB, NP, OA, PREFIXES, PROV, RDF, SOURCE, XSD
 
-from .conftest import CORPUS, DATA
+from .conftest import CORPUS, DATA, ROOT, require_or_skip
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +136,8 @@ def test_trig_nanopub_of_one_claim(exports):
     }
     assert set(ds.graph(pubinfo)) == {
         (this, DCTERMS.creator, URIRef("https://w3id.org/evidence-graph")),
-        (this, DCTERMS.created, Literal("2024-05-01", datatype=XSD.date)),
+        (this, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")),
+        (this, DCTERMS.created, Literal("2024-05-01T00:00:00Z", datatype=XSD.dateTime)),
     }
     a = ds.graph(assertion)
     claim = CLAIM["fascia-elongation-needs-900n"]
@@ -159,8 +160,15 @@ def test_trig_reads_back_isomorphic_graph_by_graph(eg, exports):
     ours = nanopub_dataset(eg, ExportOptions(created="2024-05-01"))
     theirs = _trig(exports["trig-nanopub"])
     for g in ours.graphs():
-        if len(g):
+        if str(g.identifier).endswith("#pubinfo"):
+            # no blank nodes here; compare literal values ("Z" and "+00:00" are one time zone)
+            assert _valued(theirs.graph(g.identifier)) == _valued(g)
+        elif len(g):
             assert isomorphic(theirs.graph(g.identifier), g), g.identifier
+
+
+def _valued(g) -> set:
+    return {(s, p, (o.value, o.datatype) if isinstance(o, Literal) else o) for s, p, o in g}
 
 
 def test_trig_without_a_date_reads_no_clock(eg):
@@ -181,10 +189,57 @@ def test_graphml_reads_back_into_networkx(eg, exports):
     assert (theirs.number_of_nodes(), theirs.number_of_edges()) == (ours.number_of_nodes(), ours.number_of_edges())
     assert (theirs.number_of_nodes(), theirs.number_of_edges()) == (117, 394)
     assert dict(theirs.nodes(data=True)) == dict(ours.nodes(data=True))
-    assert sorted((u, v, d["relation"], d.get("refuted")) for u, v, d in theirs.edges(data=True)) == sorted(
-        (u, v, d["relation"], d.get("refuted")) for u, v, d in ours.edges(data=True)
+    assert sorted((u, v, d["relation"], d["refuted"]) for u, v, d in theirs.edges(data=True)) == sorted(
+        (u, v, d["relation"], bool(d.get("refuted"))) for u, v, d in ours.edges(data=True)
     )
     assert theirs.nodes["source:chaudhry2008"] == {
+        "kind": "source",
+        "label": "chaudhry2008",
+        "design": "mathematical model",
+        "rank": 1,
+    }
+
+
+def _igraph_fill(value) -> bool:
+    # igraph gives every vertex every attribute: NaN or "" where the file has none.
+    return value == "" or (isinstance(value, float) and value != value)
+
+
+def test_graphml_edge_ids_are_unique(exports):
+    import xml.etree.ElementTree as ET
+
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    edges = ET.fromstring(exports["graphml"].encode("utf-8")).findall(".//g:edge", ns)
+    ids = [e.get("id") for e in edges]
+    assert len(ids) == 394 and len(set(ids)) == 394 and ids[:3] == ["e0", "e1", "e2"]
+
+
+def test_graphml_reads_back_the_same_in_networkx_and_igraph(exports, tmp_path):
+    import networkx as nx
+
+    try:
+        import igraph
+    except ImportError:
+        require_or_skip(False, "python-igraph not installed (test extra)")
+    path = tmp_path / "evidence.graphml"
+    path.write_text(exports["graphml"], encoding="utf-8")
+    nxg = nx.read_graphml(path, force_multigraph=True)
+    ig = igraph.Graph.Read_GraphML(str(path))
+    assert ig.is_directed() and (ig.vcount(), ig.ecount()) == (nxg.number_of_nodes(), nxg.number_of_edges())
+    ig_nodes = {v["id"]: {k: x for k, x in v.attributes().items() if k != "id" and not _igraph_fill(x)} for v in ig.vs}
+    assert ig_nodes == dict(nxg.nodes(data=True))
+    ig_edges = sorted(
+        (
+            ig.vs[e.source]["id"],
+            ig.vs[e.target]["id"],
+            e["id"],
+            tuple(sorted((k, x) for k, x in e.attributes().items() if k != "id" and not _igraph_fill(x))),
+        )
+        for e in ig.es
+    )
+    nx_edges = sorted((u, v, k, tuple(sorted(d.items()))) for u, v, k, d in nxg.edges(keys=True, data=True))
+    assert ig_edges == nx_edges
+    assert ig_nodes["source:chaudhry2008"] == {
         "kind": "source",
         "label": "chaudhry2008",
         "design": "mathematical model",
@@ -221,7 +276,7 @@ def test_csl_json_item_is_exact(exports):
             {"family": "Benjamin", "given": "Mike"},
         ],
         "title": "The functional anatomy of the iliotibial band during flexion and extension of the knee: "
-        "implications for understanding iliotibial band syndrome",
+        "Implications for understanding iliotibial band syndrome",
         "issued": {"date-parts": [[2006]]},
         "container-title": "Journal of Anatomy",
         "volume": "208",
@@ -231,6 +286,81 @@ def test_csl_json_item_is_exact(exports):
     }
     # LaTeX in the BibTeX (\&) is plain text here.
     assert items["falvey2010"]["container-title"] == "Scandinavian Journal of Medicine & Science in Sports"
+    # Every identifier the BibTeX has; braces as CSL's "nocase" markup.
+    assert {k: items["beers2008"][k] for k in ("DOI", "PMID", "PMCID")} == {
+        "DOI": "10.3138/physio.60.2.180",
+        "PMID": "20145781",
+        "PMCID": "PMC2792799",
+    }
+    assert items["noehren2007"]["title"].startswith('<span class="nocase">ASB</span> clinical biomechanics')
+
+
+def test_csl_json_carries_issn_and_url(tmp_path):
+    from rdflib import Graph
+
+    from graph.bibliography.bibtex import entry_to_rdf, parse_bib, rdf_to_entry
+    from graph.bibliography.csl import entry_to_csl
+
+    bib = tmp_path / "ids.bib"
+    bib.write_text(
+        "@article{ids2020,\n  author = {Doe, Jane},\n  title = {Identifiers},\n  journal = {J},\n"
+        "  year = {2020},\n  issn = {1234-5678},\n  url = {https://example.org/a?b=1&c=2},\n"
+        "  pmcid = {PMC1},\n  pmid = {1},\n}\n",
+        encoding="utf-8",
+    )
+    # The exporter's path: BibTeX -> RDF -> entry -> CSL-JSON.
+    g = Graph()
+    node = entry_to_rdf(g, "ids2020", parse_bib(bib).entries["ids2020"])
+    item = entry_to_csl("ids2020", rdf_to_entry(g, node)[1])
+    assert {k: item[k] for k in ("ISSN", "URL", "PMCID", "PMID")} == {
+        "ISSN": "1234-5678",
+        "URL": "https://example.org/a?b=1&c=2",
+        "PMCID": "PMC1",
+        "PMID": "1",
+    }
+
+
+def test_csl_json_renders_the_same_through_pandoc(exports, tmp_path):
+    # The exported file, read by pandoc --citeproc, gives the references evg prints.
+    import html
+    import re
+    import shutil
+    import subprocess
+
+    from graph.bibliography.citations import format_citation
+    from graph.bibliography.csl import resolve_style
+
+    from .conftest import require_or_skip
+
+    require_or_skip(shutil.which("pandoc") is not None, "pandoc not installed (Debian package pandoc)")
+    json_file = tmp_path / "sources.json"
+    json_file.write_text(exports["csl-json"], encoding="utf-8")
+    import graph
+
+    eg = graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib")
+    for style in ("vancouver", "apa"):
+        out = subprocess.run(
+            [
+                "pandoc",
+                "--citeproc",
+                "-t",
+                "html",
+                "--csl",
+                str(resolve_style(style)),
+                "--bibliography",
+                str(json_file),
+            ],
+            input='---\nnocite: "@*"\n---\n',
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        refs = {}
+        for m in re.finditer(r'<div id="ref-([^"]+)"[^>]*>\n(.*?)\n</div>', out, re.S):
+            body = re.sub(r'<div class="csl-left-margin">.*?</div>', "", m.group(2), flags=re.S)
+            refs[m.group(1)] = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", body))).strip()
+        assert len(refs) == 9
+        assert refs == {key: format_citation(eg, key, style) for key in refs}
 
 
 def test_csl_json_fails_the_schema_when_broken(exports):
@@ -279,16 +409,73 @@ def test_cli_writes_a_file(tmp_path, evg, exports):
     assert target.read_text(encoding="utf-8") == exports["csl-json"]
 
 
-def test_cli_prints_to_stdout(evg, exports):
-    code, out, _ = evg("export", *CORPUS, "--format", "trig-nanopub", "--created", "2024-05-01")
+def test_cli_prints_the_single_file_to_stdout(evg, exports):
+    code, out, _ = evg("export", *CORPUS, "--format", "trig-nanopub", "--single-file", "--created", "2024-05-01")
     assert (code, out) == (0, exports["trig-nanopub"])
 
 
 def test_cli_takes_the_date_from_source_date_epoch(evg, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
-    code, out, _ = evg("export", *CORPUS, "--format", "trig-nanopub")
+    code, out, _ = evg("export", *CORPUS, "--format", "trig-nanopub", "--single-file")
     assert code == 0
     assert 'dcterms:created "2024-05-01T00:00:00Z"^^xsd:dateTime' in out
+
+
+def test_trig_nanopub_needs_a_folder_or_single_file(evg):
+    code, out, err = evg("export", *CORPUS, "--format", "trig-nanopub")
+    assert (code, out) == (2, "")
+    assert "trig-nanopub writes one file per nanopublication: give -o DIR (or --single-file)" in err
+
+
+@pytest.fixture(scope="module")
+def nanopub_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("np") / "nanopubs"
+    args = ["--format", "trig-nanopub", "-o", str(folder), "--created", "2024-05-01T12:00:00Z"]
+    args += ["--creator", "https://orcid.org/0000-0002-1825-0097", "--license", "https://spdx.org/licenses/CC0-1.0"]
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, ["export", *CORPUS, *args])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def test_folder_has_one_nanopub_per_claim_file(nanopub_dir, eg):
+    files = sorted(nanopub_dir.iterdir())
+    assert len(files) == len(eg.claim_iris) == 71
+    ds = _trig((nanopub_dir / "fascia-elongation-needs-900n.trig").read_text(encoding="utf-8"))
+    this = NANOPUB["fascia-elongation-needs-900n"]
+    assert {str(g.identifier) for g in ds.graphs() if len(g)} == {f"{this}#{p}" for p in _PARTS}
+    assert set(ds.graph(URIRef(f"{this}#pubinfo"))) == {
+        (this, DCTERMS.creator, URIRef("https://orcid.org/0000-0002-1825-0097")),
+        (this, DCTERMS.license, URIRef("https://spdx.org/licenses/CC0-1.0")),
+        (this, DCTERMS.created, Literal("2024-05-01T12:00:00Z", datatype=XSD.dateTime)),
+    }
+
+
+_PARTS = ("Head", "assertion", "provenance", "pubinfo")
+
+
+def test_every_file_passes_the_nanopub_packages(nanopub_dir, exports):
+    # Both nanopub libraries: nanopub-sign (Rust, its check) and nanopub (Python, its parser).
+    try:
+        import nanopub
+        import nanopub_sign
+    except ImportError:
+        require_or_skip(False, "nanopub and nanopub-sign not installed (test extra)")
+    for path in sorted(nanopub_dir.iterdir()):
+        text = path.read_text(encoding="utf-8")
+        nanopub_sign.Nanopub(text).check()  # raises on an invalid nanopublication
+        ds = Dataset()
+        ds.parse(data=text, format="trig")
+        parsed = nanopub.Nanopub(rdf=ds)
+        assert str(parsed.metadata.np_uri) == f"https://w3id.org/evidence-graph/np/{path.stem}"
+    # The single file is what both refuse.
+    with pytest.raises(Exception, match="multiple Nanopublications"):
+        nanopub_sign.Nanopub(exports["trig-nanopub"]).check()
+    ds = Dataset()
+    ds.parse(data=exports["trig-nanopub"], format="trig")
+    with pytest.raises(nanopub.utils.MalformedNanopubError):
+        nanopub.Nanopub(rdf=ds)
 
 
 def test_cli_failure_leaves_an_existing_file_untouched(tmp_path, evg):
@@ -298,7 +485,7 @@ def test_cli_failure_leaves_an_existing_file_untouched(tmp_path, evg):
     broken.write_text("claim:x a ev:Claim .\n", encoding="utf-8")  # undeclared prefixes
     code, out, err = evg("export", "--claims", str(broken), "--format", "ttl", "-o", str(target))
     assert code == 2 and out == ""
-    assert err.startswith(f"evg: error: {broken}:1: Turtle syntax error") and err.count("\n") == 1
+    assert err.startswith(f"evg: error: {broken}:1:1: Turtle syntax error") and err.count("\n") == 1
     assert target.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ttl", "graph.ttl"]
 

@@ -48,13 +48,13 @@ def test_first_load_builds_later_loads_reuse(cache_dir, corpus):
     stores = _stores(cache_dir)
     assert len(stores) == 1
     meta = json.loads((cache_dir / "stores" / stores[0] / "meta.json").read_text())
-    assert (meta["claims"], meta["triples"], meta["format"]) == (71, 2135, cache.FORMAT)
+    assert (meta["claims"], meta["triples"], meta["format"]) == (71, 2140, cache.FORMAT)
     built = (cache_dir / "stores" / stores[0] / "meta.json").stat().st_ino
     second = _load(corpus)
     assert second.backend.path == cache_dir / "stores" / stores[0] / "store"
     assert (cache_dir / "stores" / stores[0] / "meta.json").stat().st_ino == built  # not rebuilt
     assert second.claim_summaries() == first.claim_summaries()
-    assert len(second) == 2135
+    assert len(second) == 2140
 
 
 def test_key_follows_content_not_timestamps(cache_dir, corpus):
@@ -73,7 +73,7 @@ def test_changing_an_input_rebuilds(cache_dir, corpus, which):
     assert key_after != key_before
     eg = _load(corpus)
     assert sorted(_stores(cache_dir)) == sorted([key_before, key_after])
-    assert len(eg) == 2135
+    assert len(eg) == 2140
 
 
 def test_a_new_claim_is_seen_after_the_change(cache_dir, corpus):
@@ -103,7 +103,7 @@ def test_a_corrupt_cache_is_rebuilt(cache_dir, corpus, damage):
         shutil.rmtree(folder / "store")
         (folder / "store").mkdir()
     eg = _load(corpus)
-    assert len(eg) == 2135
+    assert len(eg) == 2140
     assert len(eg.claim_iris) == 71
     meta = json.loads((folder / "meta.json").read_text())
     assert meta["key"] == key
@@ -134,7 +134,7 @@ def test_two_processes_starting_at_once_build_once(cache_dir, corpus, tmp_path):
     ]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [err for _out, err in outputs]
-    assert [out for out, _err in outputs] == ["2135 71\n"] * 3
+    assert [out for out, _err in outputs] == ["2140 71\n"] * 3
     stores = cache_dir / "stores"
     assert len(_stores(cache_dir)) == 1
     assert not [p for p in stores.iterdir() if ".tmp-" in p.name or ".corrupt-" in p.name]
@@ -211,7 +211,7 @@ def test_stats_and_exports_are_kept_beside_the_store(cache_dir, corpus):
     uncached = subprocess.run([*stats, "--no-cache"], check=True, capture_output=True, env=env).stdout
     assert subprocess.run(stats, check=True, capture_output=True, env=env).stdout == uncached
     assert [a for a in _artifacts(cache_dir) if a.startswith(("export-", "stats-"))] == sorted(
-        [f"export-{fmt}-71e231e80416c294-1" for fmt in formats] + ["stats-1"]
+        [f"export-{fmt}-6d49f10e2727212e-1" for fmt in formats] + ["stats-1"]
     )
     code = (
         "import sys, graph\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 MINI = DATA / "mini"
 INVALID = DATA / "invalid"
@@ -15,7 +15,10 @@ ARTICLES = str(MINI / "articles")
 # file -> (exit status, exact output). Output is stdout for problems (exit 1)
 # and the one stderr line for unusable input (exit 2).
 CASES = {
-    "turtle-syntax.ttl": (2, "evg: error: {f}:35: Turtle syntax error: newline found in string literal"),
+    "turtle-syntax.ttl": (
+        2,
+        "evg: error: {f}:35:49: Turtle syntax error: Line jumps are not allowed in string literals, use \\n",
+    ),
     "not-utf8.ttl": (2, "evg: error: {f}:17: not UTF-8 text (byte 0xe9)"),
     "empty.ttl": (2, "evg: error: {f}: file is empty"),
     "unknown-key.ttl": (1, "{f}:32: unknown citation key 'smiht2010': no entry in the BibTeX file"),
@@ -43,7 +46,10 @@ CASES = {
         "{f}:27: stmt:weak-hips-cause-knee-pain--mini-article: quote is not verbatim in mini-article.txt: "
         "'Weak hips make knees ache in runners.'",
     ),
-    "bib-syntax.bib": (2, "evg: error: {f}:19: BibTeX syntax error: field value expected"),
+    "bib-syntax.bib": (
+        2,
+        "evg: error: {f}:19: BibTeX syntax error: value expected for field 'volume' of brown2015, found ','",
+    ),
     "duplicate-key.bib": (1, "{f}:25: duplicate citation key 'smith2010' (first defined at line 3)"),
     "bad-doi.bib": (
         1,
@@ -53,7 +59,8 @@ CASES = {
 
 
 def test_every_invalid_example_has_a_case():
-    assert sorted(p.name for p in INVALID.iterdir()) == sorted(CASES)
+    # The other files of the folder are cases of tests/data/invalid/cases.tsv.
+    assert set(CASES) <= {p.name for p in INVALID.iterdir()}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -71,7 +78,7 @@ def test_invalid_example_gives_its_message(name, evg):
         assert (out, err) == ("", expected + "\n")
     else:
         assert out == expected + "\n"
-        assert err.startswith("1 problem(s) in ")
+        assert err.startswith("1 problem in ")
     assert "Traceback" not in out + err
 
 
@@ -107,3 +114,33 @@ def test_problems_from_several_kinds_are_all_reported(tmp_path, evg):
         f"{INVALID / 'duplicate-key.bib'}:25: duplicate citation key 'smith2010' (first defined at line 3)",
         f"{INVALID / 'unknown-key.ttl'}:32: unknown citation key 'smiht2010': no entry in the BibTeX file",
     ]
+
+
+def _shacl_results(claims, sources):
+    import pyshacl
+    from rdflib import Graph, URIRef
+
+    from graph.bibliography.bibtex import parse_bib
+    from graph.ingest.turtle import build_graph
+    from graph.model.paths import SHAPES_TTL
+
+    g = build_graph([claims], parse_bib(sources))
+    conforms, results, _ = pyshacl.validate(g, shacl_graph=Graph().parse(SHAPES_TTL), inference="none")
+    SH = "http://www.w3.org/ns/shacl#"
+    shape = URIRef("https://w3id.org/evidence-graph/shapes#CitedSourceHasEntry")
+    return conforms, sorted(
+        str(results.value(r, URIRef(SH + "focusNode"))) for r in results.subjects(URIRef(SH + "sourceShape"), shape)
+    )
+
+
+def test_shacl_shape_finds_the_unknown_citation_key():
+    # pyshacl alone, on the merged graph: the shape in shapes.ttl reports the
+    # source that no BibTeX entry defines.
+    conforms, focus = _shacl_results(INVALID / "unknown-key.ttl", MINI / "sources.bib")
+    assert not conforms
+    assert focus == ["https://w3id.org/evidence-graph/source/smiht2010"]
+
+
+def test_shacl_shape_passes_the_corpus():
+    conforms, focus = _shacl_results(ROOT / "claims.ttl", ROOT / "sources.bib")
+    assert (conforms, focus) == (True, [])

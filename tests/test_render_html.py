@@ -133,7 +133,7 @@ def test_source_details_list_claims_supported_and_disputed(xss):
     assert (plain["supports"], plain["disputes"], plain["doubtful"]) == ([], ["claim:script-label"], [])
     assert (evil["doi"], evil["design"], evil["rank"]) == ("10.9999/evil.2020.1", "cohort study", 5)
     assert evil["citation"].startswith("Evil E, Other O. <img src=x onerror=alert(1)> and </script>")
-    assert plain["citation"] == "Plain P. A plain fictional study. Journal of Invented Results. 2019."
+    assert plain["citation"] == "Plain P. A plain fictional study. Journal of Invented Results. 2019;"
 
 
 def test_sources_are_sized_by_the_claims_they_back(xss):
@@ -395,7 +395,7 @@ def test_evg_html_writes_the_page_and_prints_its_path(evg, tmp_path):
     result = evg("html", *XSS_ARGS, "-o", out)
     assert result.code == 0, result.err
     assert result.out == f"{out}\n"
-    assert result.err == "3 claims, 2 sources, 1 articles, 2 topics; 10 links (whole graph)\n"
+    assert result.err == "3 claims, 2 sources, 1 article, 2 topics; 10 links (whole graph)\n"
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
@@ -412,7 +412,7 @@ def test_evg_html_selection_summary(evg, tmp_path):
     args = ["html", *XSS_ARGS, "-o", str(out), "--focus", "evil2020", "--depth", "2"]
     result = evg(*args)
     assert result.code == 0, result.err
-    assert result.err == "2 claims, 1 sources, 1 articles, 2 topics; 7 links (2 hops around source:evil2020)\n"
+    assert result.err == "2 claims, 1 source, 1 article, 2 topics; 7 links (2 hops around source:evil2020)\n"
 
 
 @pytest.mark.parametrize(
@@ -433,7 +433,7 @@ def test_evg_html_errors_are_one_line_and_write_nothing(tmp_path, evg, monkeypat
 
 def test_write_html_result(xss, tmp_path):
     result = write_html(xss, tmp_path / "x.html", topic="fat-pad")
-    assert result.summary() == "3 claims, 2 sources, 1 articles, 2 topics; 10 links (topic fat-pad)"
+    assert result.summary() == "3 claims, 2 sources, 1 article, 2 topics; 10 links (topic fat-pad)"
     assert result.bytes == (tmp_path / "x.html").stat().st_size
 
 

@@ -135,7 +135,7 @@ def published(writable_server):
 def test_publish_uploads_every_triple(published, local):
     _names, rows = _sparqlwrapper_rows(published + "/query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", GRAPH_IRI)
     assert rows == ((Literal(len(local), datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")),),)
-    assert len(local) == 2135
+    assert len(local) == 2140
 
 
 def test_publish_reports_what_it_sent(writable_server, capsys):
@@ -143,7 +143,7 @@ def test_publish_reports_what_it_sent(writable_server, capsys):
         main(["publish", "--endpoint", writable_server + "/store", "--graph", GRAPH_IRI + "-2", *CORPUS])
     assert exit_.value.code == 0
     assert capsys.readouterr().out == (
-        f"published 2135 triples to graph <{GRAPH_IRI}-2> at {writable_server}/store (HTTP 201)\n"
+        f"published 2140 triples to graph <{GRAPH_IRI}-2> at {writable_server}/store (HTTP 201)\n"
     )
 
 
@@ -179,6 +179,26 @@ def test_evg_query_endpoint_with_a_param(published, capsys):
     assert "claim:fascia-elongation-needs-900n" in out
 
 
+def test_evg_query_endpoint_hints_on_an_empty_result(published, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["query", "-e", "SELECT ?s ?claim WHERE { ?s cito:supports ?claim }", "--endpoint", published + "/query"])
+    assert exit_.value.code == 0
+    captured = capsys.readouterr()
+    assert captured.out == "s  claim\n-  -----\n(0 rows)\n"
+    assert captured.err == (
+        "evg: hint: the predicate cito:supports occurs nowhere in the graph;"
+        " did you mean: cito:givesSupportTo, cito:obtainsSupportFrom?\n"
+    )
+
+
+def test_evg_query_terms_on_an_endpoint(published, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["query", "--terms", "--endpoint", published + "/query"])
+    assert exit_.value.code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "  cito:givesSupportTo      predicate   18  a source backs a claim" in lines
+
+
 def test_publish_to_nothing_is_one_line(capsys):
     from graph.server import free_port
 
@@ -201,24 +221,24 @@ def test_publish_needs_an_http_url(capsys):
 # --- the read-only server, its timeout, evg serve ------------------------------------------
 
 
-def test_server_is_read_only_and_times_out(oxigraph_bin, local):
+def test_server_is_read_only_and_times_out(local):
     from graph.evidence.graph import remote_graph
     from graph.server import Server, ServerError, publish
 
     with Server(local, timeout=1) as server:
         remote = remote_graph(server.query_url)
-        assert len(remote) == 2135
+        assert len(remote) == 2140
         with pytest.raises(ServerError, match="HTTP 403"):
             publish(local, server.base_url + "/store")
         started = time.monotonic()
-        with pytest.raises(QueryError, match="ran past its time limit"):
+        with pytest.raises(QueryError, match="stopped the query at its time limit"):
             remote.select(SLOW)
         assert time.monotonic() - started < 20
     with pytest.raises(OSError):
         urllib.request.urlopen(server.query_url + "?query=ASK%7B%7D", timeout=2)
 
 
-def test_cli_timeout_is_a_clear_one_line_error(oxigraph_bin, local, capsys):
+def test_cli_timeout_is_a_clear_one_line_error(local, capsys):
     from graph.server import Server
 
     with Server(local, timeout=1) as server, pytest.raises(SystemExit) as exit_:
@@ -226,12 +246,88 @@ def test_cli_timeout_is_a_clear_one_line_error(oxigraph_bin, local, capsys):
     assert exit_.value.code == 1
     err = capsys.readouterr().err
     assert err == (
-        f"evg: error: {server.query_url}: the server stopped the query when it ran past its time limit; "
-        "simplify the query or restart `evg serve` with a longer --timeout\n"
+        f"evg: error: {server.query_url}: the endpoint stopped the query at its time limit (HTTP 504); "
+        "simplify the query or raise the server's --timeout\n"
     )
 
 
-def test_evg_serve_answers_then_stops_cleanly_on_ctrl_c(oxigraph_bin, local, tmp_path):
+def test_oxigraph_streamed_timeout_is_one_line_too(oxigraph_bin, local, tmp_path, capsys):
+    """The `oxigraph` server cuts a streamed answer at its timeout (HTTP 200, a
+    note at the end): `evg query --endpoint` says so in one line."""
+    from graph.server import free_port, store_location
+
+    location, tmp = store_location(local)
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            oxigraph_bin,
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout-s",
+            "1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        _wait_for(url, process)
+        with pytest.raises(SystemExit) as exit_:
+            main(["query", "-e", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--endpoint", url])
+        assert exit_.value.code == 1
+        assert capsys.readouterr().err == (
+            f"evg: error: {url}: the server stopped the query when it ran past its time limit; "
+            "simplify the query or restart `evg serve` with a longer --timeout\n"
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
+        if tmp is not None:
+            tmp.cleanup()
+
+
+def test_non_sparql_answer_is_one_line(capsys):
+    """A web server that answers HTML where SPARQL results should be."""
+    import http.server
+    import threading
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = b"<html><body>Welcome</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
+    try:
+        for args, what in ((["contested-claims"], "SPARQL JSON results"), (["-e", "DESCRIBE claim:x"], "N-Triples")):
+            with pytest.raises(SystemExit) as exit_:
+                main(["query", *args, "--endpoint", url])
+            assert exit_.value.code == 1
+            assert capsys.readouterr().err == (
+                f"evg: error: {url}: the answer is not {what} (Content-Type: text/html); "
+                "is this the query URL of a SPARQL endpoint?\n"
+            )
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_evg_serve_answers_then_stops_cleanly_on_ctrl_c(local, tmp_path):
     from graph.server import free_port
 
     port = free_port()
@@ -246,7 +342,7 @@ def test_evg_serve_answers_then_stops_cleanly_on_ctrl_c(oxigraph_bin, local, tmp
     try:
         line = process.stdout.readline()
         url = f"http://127.0.0.1:{port}/query"
-        assert line == f"SPARQL endpoint (read-only, 5 s query timeout): {url}\n"
+        assert line == f"SPARQL endpoint (read-only, 5 s query timeout, 2 workers): {url}\n"
         query = next(q for q in QUERIES if q.name == "contested-claims")
         names, rows = _sparqlwrapper_rows(url, query.text)
         expected = run_query(local, query.text)
@@ -264,7 +360,7 @@ def test_evg_serve_answers_then_stops_cleanly_on_ctrl_c(oxigraph_bin, local, tmp
         urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2)
 
 
-def test_serve_on_a_busy_port_says_so(oxigraph_bin, capsys):
+def test_serve_on_a_busy_port_says_so(capsys):
     import socket
 
     with socket.socket() as s:

@@ -607,4 +607,4 @@ def test_cli_errors_are_one_line(tmp_path, evg, monkeypatch, args, code, message
 def test_cli_empty_query_is_a_usage_error(evg, args):
     code, out, err = evg("query", *CORPUS, *args)
     assert (code, out) == (2, "")
-    assert "Usage: evg query" in err
+    assert err.startswith("evg: error: ") and err.endswith(" (see `evg query --help`)\n") and err.count("\n") == 1

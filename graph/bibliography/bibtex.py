@@ -22,6 +22,7 @@ from pybtex.scanner import PybtexSyntaxError
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
+from graph.bibliography.bibcheck import scan
 from graph.model.errors import InputError, Problem
 from graph.model.namespaces import BIBFIELD, BIBO, DCTERMS, EV, FABIO, FOAF, SOURCE, XSD, local_name
 from graph.model.paths import read_text
@@ -161,6 +162,11 @@ def parse_bib(path: str | Path, text: str | None = None) -> Bibliography:
             )
         else:
             lines[low] = line
+    faults = scan(text)
+    for fault in faults:
+        if fault.fatal:
+            raise InputError(path, f"BibTeX syntax error: {fault.message}", fault.line)
+        problems.append(Problem(str(path), fault.line, fault.message))
     try:
         data = parser.parse_string(text)
     except PybtexError as exc:  # pragma: no cover - pybtex reports through handle_error
@@ -169,7 +175,7 @@ def parse_bib(path: str | Path, text: str | None = None) -> Bibliography:
         if isinstance(err, PybtexSyntaxError):
             message = re.sub(r"^syntax error in line \d+: ", "", str(err))
             raise InputError(path, f"BibTeX syntax error: {message}", err.lineno) from None
-        if "repeated bibliography entry" in str(err):
+        if "repeated bibliography entry" in str(err) or (faults and "has a duplicate" in str(err)):
             continue  # already reported with its line above
         key_line = None
         m = re.search(r"entry (\S+):", str(err)) or re.search(r"'([^']+)'", str(err))
@@ -256,6 +262,8 @@ def entry_to_rdf(g: Graph, key: str, entry: Entry) -> URIRef:
         if name in SIMPLE_FIELDS:
             dtype = XSD.anyURI if name == "url" else None
             g.add((node, SIMPLE_FIELDS[name], Literal(value, datatype=dtype)))
+            if name == "title" and "{" in raw:
+                g.add((node, EV.titleLaTeX, Literal(raw)))
         elif name in ("journal", "booktitle"):
             container = BNode()
             g.add((container, RDF.type, FABIO.Journal if name == "journal" else FABIO.Book))
@@ -298,6 +306,7 @@ _PART_OF = DCTERMS.isPartOf
 _TYPE = RDF.type
 _JOURNAL = FABIO.Journal
 _TITLE = DCTERMS.title
+_TITLE_LATEX = EV.titleLaTeX
 
 
 def _person_from_rdf(g: Graph, node) -> Person:
@@ -350,6 +359,8 @@ def rdf_to_entry(g: Graph, source: URIRef) -> tuple[str, Entry]:
         if p in _PREDICATE_FIELDS:
             name = _PREDICATE_FIELDS[p]
             fields[name] = str(o) if name in RAW_FIELDS else text_to_latex(str(o))
+        elif p == _TITLE_LATEX:
+            continue
         elif p == _ISSUED:
             fields["year"] = str(o)
         elif p == _PAGES_P:
@@ -370,6 +381,9 @@ def rdf_to_entry(g: Graph, source: URIRef) -> tuple[str, Entry]:
                 persons[name] = [Person(n) for n in str(o).split(" and ")]
             else:
                 fields[name] = text_to_latex(str(o))
+    latex = g.value(source, _TITLE_LATEX)
+    if latex is not None:  # the title as written, braces (case protection) kept
+        fields["title"] = str(latex)
     return key, Entry(kind, fields=_ordered(fields), persons=persons)
 
 

@@ -1,8 +1,11 @@
-"""Formatted citations of the graph's sources, through pybtex styles.
+"""Formatted citations of the graph's sources, through CSL styles.
 
-``vancouver`` and ``apa`` are this package's own pybtex plugins (see
-:mod:`graph.bibliography.styles`); any other installed pybtex formatting style, such as
-``plain``, works too.
+A style is a CSL style name (``vancouver``, the default; ``apa``, ``ama``,
+``chicago-author-date``, ``harvard``, ``nature`` are shipped, and any style of
+an installed CSL collection works by name) or the path of a ``.csl`` file;
+see :mod:`graph.bibliography.csl`. A name that is no CSL style but an
+installed pybtex formatting style (``plain``, ``unsrt``, ``alpha``) is
+formatted by pybtex.
 """
 
 from __future__ import annotations
@@ -11,18 +14,31 @@ from functools import cache
 
 __all__ = ["STYLES", "check_style", "format_citation", "format_entry", "short_label"]
 
-#: The styles the CLI offers.
-STYLES = ("vancouver", "apa", "plain")
+#: The styles ``--help`` names; any CSL style name or .csl path works too.
+STYLES = ("vancouver", "apa", "ama", "chicago-author-date", "harvard", "nature", "plain")
+
+#: pybtex's own styles, used when a name is not a CSL style.
+_PYBTEX_ONLY = ("plain", "unsrt", "alpha", "unsrtalpha")
+
+
+def _is_csl(style: str) -> bool:
+    from graph.bibliography.csl import resolve_style
+
+    try:
+        resolve_style(style)
+    except ValueError:
+        return False
+    return True
 
 
 @cache
-def _style(name: str):
+def _pybtex_style(name: str):
     from pybtex.plugin import PluginNotFound, find_plugin
 
     try:
         return find_plugin("pybtex.style.formatting", name)()
     except PluginNotFound:
-        raise ValueError(f"unknown citation style {name!r}; choose from: {', '.join(STYLES)}") from None
+        return None
 
 
 @cache
@@ -35,23 +51,40 @@ def _backend(name: str):
 
 
 def check_style(style: str) -> None:
-    """Raise ``ValueError`` unless ``style`` names a pybtex formatting style."""
-    _style(style)
+    """Raise ``ValueError`` unless ``style`` is a CSL style (name or .csl
+    file) or a pybtex formatting style."""
+    if style in _PYBTEX_ONLY or _is_csl(style):
+        return
+    from graph.bibliography.csl import resolve_style
+
+    if _pybtex_style(style) is None:
+        resolve_style(style)  # raises with the CSL message
 
 
-def format_entry(entry, style: str = "vancouver", backend: str = "text") -> str:
-    """One pybtex ``Entry`` as a reference in ``style``, rendered with a pybtex
-    backend (``text``, ``html``, ``markdown`` or ``latex``)."""
+def format_entry(entry, style: str = "vancouver", backend: str = "text", key: str | None = None) -> str:
+    """One pybtex ``Entry`` (as parsed, LaTeX fields) as a reference in
+    ``style``: plain ``text`` or ``html`` (pybtex styles also take
+    ``markdown`` and ``latex``)."""
+    if style not in _PYBTEX_ONLY and _is_csl(style):
+        from graph.bibliography.csl import entry_to_csl, format_csl
+
+        if backend not in ("text", "html"):
+            raise ValueError(f"CSL styles render as text or html, not {backend!r}")
+        item = entry_to_csl(key or entry.key or "item", entry)
+        return format_csl([item], style, backend)[item["id"]]
+    pybtex_style = _pybtex_style(style)
+    if pybtex_style is None:
+        check_style(style)  # raises
     from graph.bibliography.styles import decoded_entry
 
-    formatted = _style(style).format_entry("1", decoded_entry(entry))
+    formatted = pybtex_style.format_entry("1", decoded_entry(entry))
     return formatted.text.render(_backend(backend)).strip()
 
 
 def format_citation(eg, key: str, style: str = "vancouver", backend: str = "text") -> str:
     """The source ``key`` of graph ``eg`` as a reference in ``style`` (plain
     text by default). Unknown keys raise :class:`graph.model.errors.NotFoundError`."""
-    return format_entry(eg.bib_entry(key), style, backend)
+    return format_entry(eg.bib_entry(key), style, backend, key=key)
 
 
 def short_label(entry, key: str = "") -> str:

@@ -197,7 +197,9 @@ class _Writer:
             name = name.lower()
             if name in self.lists:
                 raise _UnsupportedError  # "Author": pybtex keeps it as persons and as a field
-            value = value if name in RAW_FIELDS else self.decode(value)
+            raw, value = value, value if name in RAW_FIELDS else self.decode(value)
+            if name == "title" and "{" in raw:
+                parts.append(f"ev:titleLaTeX {_lit(raw)}")
             if name in self.simple:
                 parts.append(f"{self.simple[name]} {_lit(value)}^^xsd:anyURI" if name == "url"
                              else f"{self.simple[name]} {_lit(value)}")  # fmt: skip

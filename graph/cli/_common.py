@@ -78,11 +78,27 @@ def format_option(choices, default: str, help: str | None = None):
     )
 
 
-def style_option(help: str = "Citation style of the formatted sources."):
-    """``--style vancouver|apa|plain`` (default vancouver), the same on every command."""
-    from graph.bibliography.citations import STYLES
+def _check_style(ctx, param, value):
+    from graph.bibliography.citations import check_style
 
-    return click.option("--style", type=click.Choice(STYLES), default="vancouver", show_default=True, help=help)
+    try:
+        check_style(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def style_option(help: str = "Citation style of the formatted sources."):
+    """``--style``: a CSL style name or .csl file (default vancouver), the same on every command."""
+    return click.option(
+        "--style",
+        default="vancouver",
+        show_default=True,
+        metavar="STYLE",
+        callback=_check_style,
+        help=help + " A CSL style name (vancouver, apa, ama, chicago-author-date, harvard, nature are "
+        "shipped; any style of an installed CSL collection works by name), a .csl file, or a pybtex style (plain).",
+    )
 
 
 def output_option(default: str | None = None):

@@ -16,6 +16,7 @@ from graph.cli._common import (
     style_option,
     write_output,
 )
+from graph.model.words import plural
 
 
 def _text_option(func):
@@ -96,7 +97,7 @@ def check(claims, sources, draft, fmt, style, strict, markdown, output):
         _warn_unresolved(draft, report.unresolved)
     if strict and report.failing:
         bad = sum(1 for s in report.sentences if s.status in ("miscited", "unsourced"))
-        click.echo(f"{draft}: {bad} sentence(s) miscited or unsourced (--strict)", err=True)
+        click.echo(f"{draft}: {plural(bad, 'sentence')} miscited or unsourced (--strict)", err=True)
         sys.exit(1)
 
 
@@ -148,8 +149,8 @@ def extract(claims, sources, article, article_id, fmt, markdown, output):
             click.echo(f"{article}:{r.line}: reference [{r.label}] matches no entry in sources.bib", err=True)
     new = sum(1 for s in result.statements if s.new_claim)
     click.echo(
-        f"{len(result.statements)} statement(s) from {len(result.references)} reference(s): "
+        f"{plural(len(result.statements), 'statement')} from {plural(len(result.references), 'reference')}: "
         f"{len(result.statements) - new} matched to known claims, {new} new; "
-        f"{len(result.unresolved)} unresolved citation(s)",
+        f"{plural(len(result.unresolved), 'unresolved citation')}",
         err=True,
     )

@@ -87,11 +87,13 @@ def validate(claims, sources, articles, no_shacl):
     report = run(list(claims) or None, sources, articles, shacl=not no_shacl)
     for problem in report.problems:
         click.echo(str(problem))
-    counts = ", ".join(f"{n} {what}" for what, n in report.checked.items())
+    from graph.model.words import plural
+
+    counts = ", ".join(plural(n, what.removesuffix("s")) for what, n in report.checked.items())
     if report.ok:
         click.echo(f"ok: {counts}", err=True)
         return
-    click.echo(f"{len(report.problems)} problem(s) in {counts}", err=True)
+    click.echo(f"{plural(len(report.problems), 'problem')} in {counts}", err=True)
     sys.exit(1)
 
 

@@ -39,6 +39,14 @@ def sources(claims, sources, text_or_claim_id, limit, fmt, style):
     claim, and any review verdict. A claim that no source backs is shown too,
     marked "no source".
 
+    Each match shows its relevance: the share of the question's weight (rare
+    words weigh more) that the claim's wording, quotes or topics contain,
+    directly or through a synonym; 1.00 means every word of the question is
+    there. Below 0.40 a claim does not count as an answer: when no claim
+    reaches it, the answer is "nothing in the graph matches" and the closest
+    claims are listed as related only (JSON: "matches" is empty,
+    "nothing_matches" is true and "related" holds them). See docs/search.md.
+
     \b
     Examples:
       evg sources "does foam rolling lengthen the IT band"
@@ -48,19 +56,17 @@ def sources(claims, sources, text_or_claim_id, limit, fmt, style):
     if not text_or_claim_id.strip():
         raise click.UsageError("TEXT_OR_CLAIM_ID is empty; give words to search for or a claim slug.")
     eg = load_graph(claims, sources)
-    matches = eg.evidence.lookup(text_or_claim_id, limit, style)
+    answer = eg.evidence.ask(text_or_claim_id, limit, style)
     if fmt == "json":
-        echo_json({"query": text_or_claim_id, "style": style, "matches": [m.to_dict() for m in matches]})
+        echo_json({"style": style, **answer.to_dict()})
     elif fmt == "md":
-        from graph.render.report import matches_markdown
+        from graph.render.report import answer_markdown
 
-        click.echo(matches_markdown(text_or_claim_id, matches), nl=False)
+        click.echo(answer_markdown(answer), nl=False)
     else:
-        from graph.render.report import print_claims
+        from graph.render.report import print_answer
 
-        if not matches:
-            click.echo(f"no claim matches {text_or_claim_id!r}", err=True)
-        print_claims([(m.claim, m.score) for m in matches])
+        print_answer(answer)
 
 
 @click.command(name="claims")

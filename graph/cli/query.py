@@ -50,6 +50,17 @@ def _list_queries() -> None:
     "?claim/?source/?article/?topic.",
 )
 @click.option("--list", "list_", is_flag=True, help="List the named queries with their parameters and exit.")
+@click.option(
+    "--terms",
+    is_flag=True,
+    help="List the classes and predicates the graph uses, with counts and what they mean, by vocabulary, and exit.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No hints on standard error when a query returns nothing.",
+)
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated calls to other endpoints).")
 @click.option(
     "--endpoint",
@@ -57,7 +68,7 @@ def _list_queries() -> None:
     help="Run the query on this remote SPARQL 1.1 endpoint (e.g. one `evg serve` started) instead of the local graph.",
 )
 @output_option()
-def query(claims, sources, query, expression, fmt, params, list_, allow_service, endpoint, output):
+def query(claims, sources, query, expression, fmt, params, list_, terms, quiet, allow_service, endpoint, output):
     """Run a read-only SPARQL query: a named one, a .rq file or -e TEXT.
 
     QUERY is a .rq FILE or a NAME from `evg query --list`; -e runs the text given.
@@ -68,9 +79,14 @@ def query(claims, sources, query, expression, fmt, params, list_, allow_service,
     claim:, source:, ...) are predeclared. Updates (INSERT, DELETE, LOAD,
     CLEAR, DROP, ...) are refused, and so is SERVICE unless --allow-service.
 
+    When a query returns nothing and uses a predicate or class that occurs
+    nowhere in the graph, a hint on standard error names it and the closest
+    terms the graph does use (--quiet: no hints). --terms lists them all.
+
     \b
     Examples:
       evg query --list
+      evg query --terms
       evg query sources-for-claim --param claim=itbs-compression-syndrome
       evg query claims-of-source --param source=chaudhry2008 --format json
       evg query -e 'SELECT ?c ?label WHERE { ?c a ev:Claim ; rdfs:label ?label } LIMIT 5'
@@ -80,13 +96,18 @@ def query(claims, sources, query, expression, fmt, params, list_, allow_service,
     if list_:
         _list_queries()
         return
+    if terms:
+        if expression is not None or query is not None or params:
+            raise click.UsageError("--terms lists the graph's terms; give no QUERY, -e or --param with it")
+        _list_terms(claims, sources, endpoint, fmt, output)
+        return
     if expression is not None and query is not None:
         raise click.UsageError("give either QUERY (a file or a name) or -e TEXT, not both")
     named = None
     if expression is not None:
         if not expression.strip():
             raise click.UsageError("the -e query string is empty")
-        text, where = expression, "-e"
+        text, where, documented = expression, "-e", None
     elif query is None:
         raise click.UsageError("give a .rq file, a query name (see --list) or -e 'SPARQL'")
     elif not query.strip():
@@ -95,34 +116,59 @@ def query(claims, sources, query, expression, fmt, params, list_, allow_service,
         from graph.model.paths import read_text
 
         text, where = read_text(query), query
+        documented = None
     else:
         from graph.sparql import named_query
 
         named = named_query(query)
-        text, where = named.text, named.name
+        text, where, documented = named.text, named.name, named.params
     bound = _params(params)
 
     from graph.sparql import format_result, run_query
 
+    eg = _graph(claims, sources, endpoint)
+
+    def answer() -> tuple[str, list[str]]:
+        from graph.sparql.hints import empty_result_hints
+
+        result = run_query(eg, text, bound, allow_service=allow_service, where=where, documented=documented)
+        return format_result(result, fmt), [str(h) for h in empty_result_hints(eg, text, result)]
+
+    if endpoint or named is None or bound:
+        out, hints = answer()
+    else:
+        # A named query left unbound lists the whole graph: its answer depends on
+        # the graph alone, so with the on-disk cache it is computed once per set of inputs.
+        import hashlib
+
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+        out, hints = eg.cached(f"query-{where}-{fmt}-{digest}", answer)
+    write_output(out, output)
+    if not quiet:
+        for hint in hints:
+            click.echo(f"evg: hint: {hint}", err=True)
+
+
+def _graph(claims, sources, endpoint):
     if endpoint:
         from graph.evidence.graph import remote_graph
 
-        eg = remote_graph(endpoint)
+        return remote_graph(endpoint)
+    return load_graph(claims, sources)
+
+
+def _list_terms(claims, sources, endpoint, fmt, output) -> None:
+    import json
+
+    from graph.sparql.terms import render_terms, terms_in_use, terms_to_dict
+
+    if fmt not in ("table", "json"):
+        raise click.UsageError(f"--terms writes a table or json, not {fmt}")
+    uses = terms_in_use(_graph(claims, sources, endpoint))
+    if fmt == "json":
+        write_output(json.dumps(terms_to_dict(uses), indent=2, ensure_ascii=False) + "\n", output)
     else:
-        eg = load_graph(claims, sources)
-
-    def answer() -> str:
-        return format_result(run_query(eg, text, bound, allow_service=allow_service, where=where), fmt)
-
-    if endpoint or named is None or bound:
-        write_output(answer(), output)
-        return
-    # A named query left unbound lists the whole graph: its answer depends on the
-    # graph alone, so with the on-disk cache it is computed once per set of inputs.
-    import hashlib
-
-    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
-    write_output(eg.cached(f"query-{where}-{fmt}-{digest}", answer), output)
+        write_output(render_terms(uses), output)
 
 
 def _created(ctx, param, value):
@@ -145,7 +191,12 @@ def _created(ctx, param, value):
 @click.command()
 @corpus_options
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="Output format.")
-@output_option()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write to this file (trig-nanopub: this folder) instead of standard output.",
+)
 @click.option(
     "--created",
     callback=_created,
@@ -158,9 +209,23 @@ def _created(ctx, param, value):
     metavar="IRI",
     default="https://w3id.org/evidence-graph",
     show_default=True,
-    help="trig-nanopub: dcterms:creator of every nanopublication.",
+    help="trig-nanopub: dcterms:creator of every nanopublication; give your ORCID iD (https://orcid.org/...).",
 )
-def export(claims, sources, fmt, output, created, creator):
+@click.option(
+    "--license",
+    "license_",
+    metavar="IRI",
+    default="https://creativecommons.org/licenses/by/4.0/",
+    show_default=True,
+    help="trig-nanopub: dcterms:license of every nanopublication.",
+)
+@click.option(
+    "--single-file",
+    is_flag=True,
+    help="trig-nanopub: write all nanopublications into one TriG file (or standard output) instead of "
+    "one file each in the folder -o DIR. Nanopub tools do not accept such a file.",
+)
+def export(claims, sources, fmt, output, created, creator, license_, single_file):
     """Export the graph for other tools.
 
     \b
@@ -168,7 +233,8 @@ def export(claims, sources, fmt, output, created, creator):
       ttl           the whole merged graph, derived links included (Turtle)
       jsonld        the same as JSON-LD, with an @context of the project's prefixes
       trig-nanopub  one unsigned nanopublication per claim: head, assertion,
-                    provenance and pubinfo graphs (TriG)
+                    provenance and pubinfo graphs (TriG), one file each
+                    in the folder -o DIR (--single-file: all in one)
       graphml       claims, sources, articles and topics with typed edges, for
                     Gephi and Cytoscape
       csl-json      the sources, for Zotero (File > Import)
@@ -181,14 +247,36 @@ def export(claims, sources, fmt, output, created, creator):
     \b
     Examples:
       evg export --format csl-json -o sources.json
-      evg export --format trig-nanopub --created 2024-05-01 -o claims.trig
+      evg export --format trig-nanopub --created 2024-05-01T00:00:00Z \\
+          --creator https://orcid.org/0000-0002-1825-0097 -o nanopubs/
       evg export --format graphml -o evidence.graphml
     """
     from graph.export import ExportOptions
     from graph.export import export as run
 
-    text = run(load_graph(claims, sources), fmt, ExportOptions(created=created, creator=creator))
-    write_output(text, output)
+    options = ExportOptions(created=created, creator=creator, license=license_)
+    if fmt == "trig-nanopub" and not single_file:
+        if output is None or str(output) == "-":
+            raise click.UsageError("trig-nanopub writes one file per nanopublication: give -o DIR (or --single-file)")
+        _write_folder(output, load_graph(claims, sources), options)
+        return
+    write_output(run(load_graph(claims, sources), fmt, options), output)
+
+
+def _write_folder(folder: Path, eg, options) -> None:
+    """One ``<claim-slug>.trig`` per nanopublication into ``folder`` (made if
+    missing), each written atomically."""
+    from graph.export.nanopub import nanopub_files
+    from graph.model.paths import atomic_write
+
+    if folder.exists() and not folder.is_dir():
+        raise click.BadParameter(f"{folder} is a file; trig-nanopub writes a folder", param_hint="-o")
+    files = nanopub_files(eg, options)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        with atomic_write(folder / name) as fh:
+            fh.write(text)
+    click.echo(f"wrote {len(files)} nanopublications to {folder}", err=True)
 
 
 @click.command()
@@ -218,9 +306,9 @@ def impact(claims, sources, source_key, fmt):
 
 def render_impact(r) -> str:
     """The text form of :class:`graph.evidence.network.Impact`."""
-    lines = [
-        f"If {r.source} were retracted ({len(r.supports)} claim{'s' if len(r.supports) != 1 else ''} it supports):"
-    ]
+    from graph.model.words import plural
+
+    lines = [f"If {r.source} were retracted ({plural(len(r.supports), 'claim')} it supports):"]
 
     def section(title, rows):
         lines.extend(["", f"{title} ({len(rows)})"])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import signal
+import errno
 
 import click
 
 from graph.cli._common import corpus_options, load_graph
+from graph.model.words import plural
 
 
 @click.command()
@@ -14,45 +15,68 @@ from graph.cli._common import corpus_options, load_graph
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="TCP port on 127.0.0.1.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(1, None),
+    type=click.FloatRange(0.5, None),
     default=30.0,
     show_default=True,
-    help="Seconds a query may run before the server stops it.",
+    help="Seconds a query may run; then its worker process is killed and the client gets HTTP 504.",
 )
-def serve(claims, sources, port, timeout):
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Worker processes that run queries (each holds the store open read-only).",
+)
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated calls to other endpoints).")
+def serve(claims, sources, port, timeout, workers, allow_service):
     """Serve the graph as a read-only SPARQL 1.1 endpoint on 127.0.0.1.
 
-    Runs the Oxigraph server (the `oxigraph` command of the PyPI package
-    `oxigraph`) loaded with the graph, derived links included, and prints
-    the query URL. Updates are refused; a query that runs past --timeout is
-    stopped with an error. Ctrl-C stops the server.
+    \b
+    http://127.0.0.1:PORT/query  SPARQL 1.1 Protocol (GET and POST; JSON, XML,
+                                 CSV, TSV results; Turtle, N-Triples, RDF/XML,
+                                 JSON-LD graphs, chosen by the Accept header)
+
+    Every query is checked as `evg query` checks it (read-only forms only, no
+    SERVICE unless --allow-service) and runs in a worker process; one that
+    runs past --timeout is stopped by killing its worker, which is replaced.
+    Needs the `server` extra (pip install 'evidence-graph[server]'). Ctrl-C
+    stops the server.
 
     \b
     Example:
-      evg serve --port 7878
+      evg serve --port 7878 --timeout 10
       evg query contested-claims --endpoint http://127.0.0.1:7878/query   # from another terminal
     """
-    from graph.server import Server
-
-    server = Server(load_graph(claims, sources), port=port, timeout=timeout)
-    server.start()
-
-    def _terminate(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    click.echo(f"SPARQL endpoint (read-only, {timeout:g} s query timeout): {server.query_url}")
-    click.echo("Press Ctrl-C to stop.", err=True)
-    code = 0
     try:
-        code = server.process.wait()
-    except KeyboardInterrupt:
-        pass
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise click.ClickException(
+            "evg serve needs Starlette and uvicorn: pip install 'evidence-graph[server]'"
+        ) from None
+    from graph.server import ServerError, store_location
+    from graph.server.app import serve as run_server
+
+    eg = load_graph(claims, sources)
+    location, tmp = store_location(eg)
+    try:
+        run_server(
+            location,
+            port=port,
+            timeout=timeout,
+            workers=workers,
+            allow_service=allow_service,
+            announce=lambda line: click.echo(line),
+        )
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ServerError(f"port {port} on 127.0.0.1 is already in use; choose another with --port") from None
+        raise ServerError(f"cannot serve on port {port}: {exc.strerror or exc}") from None
+    except RuntimeError as exc:
+        raise ServerError(str(exc)) from None
     finally:
-        server.stop()
-        signal.signal(signal.SIGTERM, previous)
-    if code not in (0, -signal.SIGINT, -signal.SIGTERM):
-        raise click.ClickException(f"the oxigraph server stopped unexpectedly (exit status {code})")
+        if tmp is not None:
+            tmp.cleanup()
     click.echo("server stopped", err=True)
 
 
@@ -81,4 +105,4 @@ def publish(claims, sources, endpoint, graph_iri, append):
 
     result = upload(load_graph(claims, sources), endpoint, graph_iri, replace=not append)
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    click.echo(f"published {result.triples} triples to {target} at {endpoint} (HTTP {result.status})")
+    click.echo(f"published {plural(result.triples, 'triple')} to {target} at {endpoint} (HTTP {result.status})")

@@ -17,7 +17,9 @@ Statuses, from the matched claim and the sources the sentence cites:
 ``supported``  the draft cites a source that supports the claim
 ``miscited``   the draft cites sources, but none supports the claim, or one
                was reviewed as misattributed or not supported for it
-``unsourced``  the draft cites nothing (the claim's sources are suggested)
+``unsourced``  the draft cites nothing (the claim's sources are suggested), or
+               only citations that could not be resolved: the note then says
+               "cites [^6], which could not be resolved: <reason>"
 ``contested``  some source disputes the claim (both sides are listed)
 ``unmatched``  the sentence matches no known claim
 """
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from graph.drafts.parse import Draft, Resolution, SourceIndex, Unresolved, resolve
+from graph.model.words import plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from graph.evidence.graph import EvidenceGraph
@@ -210,8 +213,8 @@ def choose(cands, threshold: float, cited=()) -> tuple[ClaimInfo | None, float]:
 
     Only candidates reaching ``threshold`` count. The best-ranked one wins,
     unless others are near-tied with it (BM25 score at least
-    :data:`CITED_TIE_RATIO` of its): among those, one that a ``cited`` source
-    supports or disputes wins, else the one most similar to the text.
+    :data:`CITED_TIE_RATIO` of its): among those, the ones that a ``cited``
+    source supports or disputes if any, the one most similar to the text wins.
     """
     passing = [c for c in cands if c[2] >= threshold]
     if not passing:
@@ -219,9 +222,9 @@ def choose(cands, threshold: float, cited=()) -> tuple[ClaimInfo | None, float]:
     near = [c for c in passing if c[1] >= CITED_TIE_RATIO * passing[0][1]]
     if cited:
         wanted = set(cited)
-        for c in near:
-            if wanted & {*c[0].supported_by, *c[0].disputed_by}:
-                return c[0], c[2]
+        backed = [c for c in near if wanted & {*c[0].supported_by, *c[0].disputed_by}]
+        if backed:
+            near = backed
     best = max(near, key=lambda c: c[2])  # max() keeps the first of equals: the better-ranked
     return best[0], best[2]
 
@@ -423,6 +426,10 @@ def _judge(line, text, cited, unresolved, claim, similarity, negative) -> Senten
         if disputers:
             return result(Status.CONTESTED, f"disputed by {', '.join(disputers)}")
         return result(Status.SUPPORTED, f"supported by the cited {', '.join(cited_good)}", ())
+    if unresolved:  # it cites something, but nothing it cites could be found
+        what = "; ".join(f"{u.marker}, which could not be resolved: {u.reason}" for u in unresolved)
+        tail = f"; disputed by {', '.join(disputers)}" if disputers else ""
+        return result(Status.CONTESTED if disputers else Status.UNSOURCED, f"cites {what}{tail}")
     if disputers:
         return result(Status.CONTESTED, f"disputed by {', '.join(disputers)}; cite the evidence on both sides")
     if good:
@@ -474,9 +481,9 @@ def _summary_line(report: CheckReport) -> str:
     counts = report.summary
     parts = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
     total = len(report.sentences)
-    line = f"{total} sentence{'s' if total != 1 else ''}: {parts}"
+    line = f"{plural(total, 'sentence')}: {parts}" if parts else plural(total, "sentence")
     if report.unresolved:
-        line += f"; {len(report.unresolved)} unresolved citation{'s' if len(report.unresolved) != 1 else ''}"
+        line += f"; {plural(len(report.unresolved), 'unresolved citation')}"
     return line
 
 

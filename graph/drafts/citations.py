@@ -20,6 +20,8 @@ _PANDOC_BRACKET = re.compile(r"\[([^\[\]\n]*?-?@[A-Za-z0-9_][^\[\]\n]*)\](?!\()"
 _PANDOC_KEY = re.compile(r"-?@([A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[A-Za-z0-9_])?)")
 _PANDOC_BARE = re.compile(r"(?<![\w@.\]])@([A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[A-Za-z0-9_])?)")
 _NUM_LIST = r"\d{1,3}(?:\s*[-–—,]\s*\d{1,3})*"
+_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_WIKI = re.compile(r"\[\[([^\]|#\n]+)(?:#[^\]|\n]*)?(?:\|[^\]\n]*)?\]\]")
 _NUMERIC_BRACKET = re.compile(r"\[\s*(" + _NUM_LIST + r")\s*\](?![(:\[])")
 _NUMERIC_PAREN = re.compile(r"(?:(?<=\s)|^)\((" + _NUM_LIST + r")\)")
 _SUPERSCRIPT = re.compile(r"(?<=[.,;:!?)\]\"”’'])(\d{1,3}(?:[,–-]\d{1,3})*)(?=\s|$)")
@@ -97,7 +99,14 @@ def _find_citations(s: str, line_of) -> list[_Found]:
         found.append(f)
         taken.append((f.start, f.end))
 
+    for m in _WIKI.finditer(s):
+        add(_Found(m.start(), m.end(), Citation("wiki", m.group(0), line_of(m.start()), (m.group(1).strip(),))))
+    for m in _FOOTNOTE.finditer(s):
+        if free(m.start(), m.end()):
+            add(_Found(m.start(), m.end(), Citation("footnote", m.group(0), line_of(m.start()), (m.group(1),))))
     for m in _PANDOC_BRACKET.finditer(s):
+        if not free(m.start(), m.end()):
+            continue
         keys = tuple(k for k in _PANDOC_KEY.findall(m.group(1)))
         if keys:
             add(_Found(m.start(), m.end(), Citation("pandoc", m.group(0), line_of(m.start()), keys)))

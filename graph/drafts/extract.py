@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from graph.drafts.check import MATCH_THRESHOLD, ClaimMatcher, ReferenceCheck
 from graph.drafts.parse import Draft, SourceIndex, Unresolved, resolve
 from graph.model.errors import InputError
+from graph.model.words import plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from graph.evidence.graph import EvidenceGraph
@@ -242,7 +243,7 @@ def _turtle(x: Extraction) -> str:
         "#  - set ev:stance: ev:Asserts here by default, ev:Rejects or ev:Reports where fitting;",
         "#  - then run `evg fmt` and `evg validate --articles <folder of article texts>`.",
         "#",
-        f"# Reference list: {len(x.references)} entries, {matched} matched to sources.bib.",
+        f"# Reference list: {plural(len(x.references), 'entry')}, {matched} matched to sources.bib.",
     ]
     for r in x.references:
         lines.append(f"#   [{r.label}] {r.key or 'NO MATCH in sources.bib'}: {_comment(r.text)[:90]}")

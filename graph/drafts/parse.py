@@ -49,11 +49,17 @@ __all__ = [
     "SourceRecord",
     "Unresolved",
     "parse_draft",
+    "parse_reference",
     "read_draft",
     "resolve",
 ]
 
 # --- reading -------------------------------------------------------------------------
+
+
+#: The largest draft :func:`read_draft` accepts, in bytes (checking takes
+#: time in proportion to the size: about a second a megabyte here).
+MAX_DRAFT_BYTES = 10_000_000
 
 
 def read_draft(path: str | Path, *, markdown: bool | None = None) -> Draft:
@@ -63,9 +69,12 @@ def read_draft(path: str | Path, *, markdown: bool | None = None) -> Draft:
     Raises :class:`InputError` for a missing, empty, binary or non-UTF-8 file,
     and for a draft with no prose at all.
     """
-    from graph.model.paths import read_text
+    from graph.model.paths import check_file, read_text
 
-    p = Path(path)
+    p = check_file(path)  # a FIFO, device or folder is refused before it is opened
+    size = p.stat().st_size
+    if size > MAX_DRAFT_BYTES:
+        raise InputError(p, f"the draft is {size:,} bytes; the limit is {MAX_DRAFT_BYTES:,} (split it into parts)")
     try:
         with p.open("rb") as fh:
             head = fh.read(8192)
@@ -84,14 +93,54 @@ def read_draft(path: str | Path, *, markdown: bool | None = None) -> Draft:
 
 def parse_draft(text: str, path: str = "<draft>", *, markdown: bool = True) -> Draft:
     """Split ``text`` into sentences with their citations, and parse its reference list."""
+    footnotes: list[Reference] = []
+    if markdown:
+        text, footnotes = _footnote_definitions(text)
     blocks, ref_blocks, ref_line = _blocks(text, markdown)
     sentences: list[Sentence] = []
     for number, block in enumerate(blocks):
         sentences.extend(_sentences(text, block, number))
     references = _references(text, ref_blocks)
+    defined = {f.label for f in footnotes}
+    for c in (c for s in sentences for c in s.citations if c.kind == "footnote"):
+        if c.targets[0] not in defined:
+            raise InputError(
+                path, f"footnote {c.marker} has no definition (add a line '[^{c.targets[0]}]: ...')", c.line
+            )
     return Draft(
-        path=path, sentences=tuple(sentences), references=tuple(references), reference_line=ref_line, text=text
+        path=path,
+        sentences=tuple(sentences),
+        references=tuple(references),
+        reference_line=ref_line,
+        text=text,
+        footnotes=tuple(footnotes),
     )
+
+
+_FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$")
+
+
+def _footnote_definitions(text: str) -> tuple[str, list[Reference]]:
+    """Take Markdown footnote definitions (with their indented continuation
+    lines) out of ``text``, blanking them so line numbers stay, and read each
+    as a reference labelled with the footnote's label."""
+    lines = text.split("\n")
+    notes: list[Reference] = []
+    i = 0
+    while i < len(lines):
+        m = _FOOTNOTE_DEF.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        start, body = i, [m.group(2).strip()]
+        lines[i] = ""
+        i += 1
+        while i < len(lines) and lines[i][:1] in (" ", "\t") and lines[i].strip():
+            body.append(lines[i].strip())
+            lines[i] = ""
+            i += 1
+        notes.append(parse_reference(" ".join(body), m.group(1), start + 1))
+    return "\n".join(lines), notes
 
 
 # --- references ----------------------------------------------------------------------
@@ -110,18 +159,47 @@ def _references(text: str, blocks: list[_Block]) -> list[Reference]:
         if m:  # a number written without a list marker the block parser saw
             label = label or next(g for g in m.groups() if g)
             body = body[m.end() :]
-        doi = _DOI.search(body)
-        out.append(
-            Reference(
-                label=label or str(position),
-                line=blk.segments[0].line,
-                text=body,
-                doi=doi.group(1).rstrip(".,;)]").lower() if doi else None,
-                years=_reference_years(body),
-                first_author=_reference_first_author(body),
-            )
-        )
+        out.append(parse_reference(body, label or str(position), blk.segments[0].line))
     return out
+
+
+_PMID = re.compile(r"\bPMID\s*:?\s*(\d{4,9})\b", re.I)
+_PMCID = re.compile(r"\b(?:PMCID\s*:?\s*)?(PMC\d{4,9})\b", re.I)
+#: volume and first page: "2006;208(3):309-16" (NLM, AMA), "208(3), 309–316" (APA),
+#: "208(3), pp. 309-316" (Harvard), "108:379", "vol. 208, no. 3, pp. 309"
+_VOLUME_PAGE = (
+    re.compile(r";\s*(\d{1,4})\s*(?:\([^)]*\))?\s*:\s*[eE]?(\d{1,6})"),
+    re.compile(r"\b(\d{1,4})\s*\([^)]*\)\s*,\s*(?:pp?\.\s*)?[eE]?(\d{1,6})"),
+    re.compile(r"\bvol(?:ume)?\.?\s*(\d{1,4})\b.*?\bpp?\.\s*(\d{1,6})", re.I),
+    re.compile(r"(?<![\d.])(\d{1,4})\s*:\s*(\d{1,6})(?:\s*[-–]\s*\d+)?\b"),
+    re.compile(r"\b(\d{1,4})\s*,\s*(?:pp?\.\s*)(\d{1,6})"),
+)
+
+
+def parse_reference(body: str, label: str = "1", line: int = 1) -> Reference:
+    """One entry of a reference list, as written: DOI, PMID, PMCID, years,
+    first author, volume and first page are picked out where present."""
+    doi = _DOI.search(body)
+    pmid = _PMID.search(body)
+    pmcid = _PMCID.search(body)
+    volume = page = None
+    for pattern in _VOLUME_PAGE:
+        m = pattern.search(_DOI.sub(" ", body))
+        if m and not (len(m.group(1)) == 4 and m.group(1)[:2] in ("19", "20") and pattern is _VOLUME_PAGE[3]):
+            volume, page = m.group(1), m.group(2)
+            break
+    return Reference(
+        label=label,
+        line=line,
+        text=body,
+        doi=doi.group(1).rstrip(".,;)]").lower() if doi else None,
+        years=_reference_years(body),
+        first_author=_reference_first_author(re.sub(r"^\s*(?:see(?:\s+also)?|cf\.?)\s+", "", body, flags=re.I)),
+        pmid=pmid.group(1) if pmid else None,
+        pmcid=pmcid.group(1).upper() if pmcid else None,
+        volume=volume,
+        first_page=page,
+    )
 
 
 def _reference_years(body: str) -> tuple[str, ...]:

@@ -16,11 +16,12 @@ if TYPE_CHECKING:  # pragma: no cover
 class Citation:
     """One citation marker as written in the draft."""
 
-    kind: str  #: "pandoc", "numeric", "superscript" or "author-year"
+    kind: str  #: "pandoc", "numeric", "superscript", "author-year", "footnote" or "wiki"
     marker: str  #: the marker as written, e.g. "[1-3]", "1", "(Fairclough et al., 2006)"
     line: int
     #: what it points at: bib keys (pandoc), reference numbers (numeric and
-    #: superscript) or "Family YEAR" pairs (author-year)
+    #: superscript), "Family YEAR" pairs (author-year), the footnote's label
+    #: (footnote: "1" for ``[^1]``) or the linked key (wiki: ``[[key|alias]]``)
     targets: tuple[str, ...]
     #: a narrative author-year citation without "et al." or a second author,
     #: e.g. "Sport (2007)": counted only when it resolves
@@ -51,6 +52,10 @@ class Reference:
     doi: str | None
     years: tuple[str, ...]  #: every plausible year in it, most likely first
     first_author: str | None  #: family name of the first author, as written
+    pmid: str | None = None
+    pmcid: str | None = None  #: "PMC2792799"
+    volume: str | None = None
+    first_page: str | None = None
 
     def short(self, width: int = 60) -> str:
         return self.text if len(self.text) <= width else self.text[: width - 1].rstrip() + "…"
@@ -65,6 +70,8 @@ class Draft:
     references: tuple[Reference, ...]
     reference_line: int | None = None  #: line of the reference-list heading, if any
     text: str = field(default="", repr=False)  #: the draft as read
+    #: Markdown footnote definitions (``[^1]: Fairclough J, ...``), each read as a reference
+    footnotes: tuple[Reference, ...] = ()
 
     @property
     def citations(self) -> list[Citation]:

@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
 TITLE_MATCH_MIN = 0.5
 #: Same, for the journal title (used when the title words do not reach TITLE_MATCH_MIN).
 JOURNAL_MATCH_MIN = 0.6
+#: Fraction of a bib title's words enough when only one entry has the
+#: reference's first author and year (a shortened title).
+SHORT_TITLE_MIN = 0.3
 #: Fraction of title words needed to match on title and year alone (first author differs).
 TITLE_ONLY_MATCH_MIN = 0.85
 
@@ -54,6 +57,15 @@ class SourceRecord:
     first_author: str | None  #: family name
     title: str
     journal: str | None
+    pmid: str | None = None
+    pmcid: str | None = None
+    volume: str | None = None
+    page: str | None = None  #: first page
+
+
+def _opt(row, name: str) -> str | None:
+    value = row.get(name)
+    return None if value is None else str(value)
 
 
 class _Fetcher:
@@ -90,6 +102,10 @@ class _Fetcher:
                 first_author=str(row["family"]) if row.get("family") is not None else None,
                 title=str(row["title"]) if row.get("title") is not None else "",
                 journal=str(row["journal"]) if row.get("journal") is not None else None,
+                pmid=_opt(row, "pmid"),
+                pmcid=(_opt(row, "pmcid") or "").upper() or None,
+                volume=_opt(row, "volume"),
+                page=_opt(row, "page"),
             )
         return list(records.values())
 
@@ -112,6 +128,7 @@ class SourceIndex:
         self.records: dict[str, SourceRecord] = {}
         self.by_lower: dict[str, str] = {}
         self.by_doi: dict[str, str] = {}
+        self.by_id: dict[str, str] = {}  #: "pmid:123" / "pmcid:PMC123" -> key
         self.by_author: dict[str, list[SourceRecord]] = {}
         self._title_words: dict[str, set[str]] = {}
         self._journal_words: dict[str, set[str]] = {}
@@ -128,6 +145,10 @@ class SourceIndex:
             self.by_lower[r.key.lower()] = r.key
             if r.doi:
                 self.by_doi[r.doi.lower()] = r.key
+            if r.pmid:
+                self.by_id[f"pmid:{r.pmid}"] = r.key
+            if r.pmcid:
+                self.by_id[f"pmcid:{r.pmcid}"] = r.key
             if r.first_author:
                 for name in _name_forms(r.first_author):
                     self.by_author.setdefault(name, []).append(r)
@@ -144,19 +165,25 @@ class SourceIndex:
             index._fetch = None
             return index
         index = cls(fetch=fetch)
-        keys = {t for s in draft.sentences for c in s.citations if c.kind == "pandoc" for t in c.targets}
-        families = {r.first_author for r in draft.references if r.first_author}
+        keys = {t for s in draft.sentences for c in s.citations if c.kind in ("pandoc", "wiki") for t in c.targets}
+        entries = (*draft.references, *draft.footnotes)
+        families = {r.first_author for r in entries if r.first_author}
         for c in draft.citations:
             if c.kind == "author-year":
                 families.update(t.rsplit(" ", 1)[0] for t in c.targets)
-        dois = {r.doi for r in draft.references if r.doi}
+        dois = {r.doi for r in entries if r.doi}
         for key in sorted(keys):
             index.add(fetch.rows("bib-by-key", "key", key))
         for family in sorted(families):
             for spelling in dict.fromkeys((family, family[:1].swapcase() + family[1:])):
                 index.add(fetch.rows("bib-by-family", "family", spelling))
+        for ref in entries:
+            if ref.pmid:
+                index.add(fetch.rows("bib-by-pmid", "pmid", ref.pmid))
+            if ref.pmcid:
+                index.add(fetch.rows("bib-by-pmcid", "pmcid", ref.pmcid))
         for doi in sorted(dois):
-            for ref in draft.references:  # the DOI as written, and lower-cased
+            for ref in entries:  # the DOI as written, and lower-cased
                 m = re.search(re.escape(doi), ref.text, re.I)
                 if m:
                     for spelling in dict.fromkeys((m.group(0), doi)):
@@ -199,32 +226,82 @@ class SourceIndex:
         return sorted(hits)
 
     def match_reference(self, ref: Reference) -> tuple[str | None, str]:
-        """(bib key, how) for one reference: by DOI, else first author + year +
-        title or journal words, else title + year alone."""
+        """(bib key, how) for one reference, trying in turn:
+
+        1. its DOI, PMID or PMCID (``doi``, ``pmid``, ``pmcid``);
+        2. first author + year + volume + first page (``author-year-volume-page``);
+        3. first author + year + title words (at least :data:`TITLE_MATCH_MIN`
+           of the entry's) or journal, the journal full or abbreviated the NLM
+           / ISO 4 way, each word of the abbreviation the start of a word of
+           the journal title (``J Am Osteopath Assoc``); or, when only one
+           entry has that first author and year, a shortened title (a third
+           of its words) (``author-year-title``, ``author-year-journal``);
+        4. title words and year alone (``title-year``).
+        """
         if ref.doi and ref.doi in self.by_doi:
             return self.by_doi[ref.doi], "doi"
+        for kind, value in (("pmid", ref.pmid), ("pmcid", ref.pmcid)):
+            if value and f"{kind}:{value}" in self.by_id:
+                return self.by_id[f"{kind}:{value}"], kind
         words = _words(ref.text)
-        candidates: list[tuple[float, str]] = []
+        tokens = _tokens(ref.text)
         if ref.first_author:
+            same: dict[str, SourceRecord] = {}
             for name in _name_forms(ref.first_author):
                 for r in self.by_author.get(name, []):
-                    if r.year not in ref.years:
-                        continue
-                    title = _overlap(self._title_words[r.key], words)
-                    journal = _overlap(self._journal_words[r.key], words)
-                    if title >= TITLE_MATCH_MIN or journal >= JOURNAL_MATCH_MIN:
-                        candidates.append((title + journal / 10, r.key))
+                    if r.year in ref.years:
+                        same[r.key] = r
+            if ref.volume and ref.first_page:
+                hits = [k for k, r in same.items() if r.volume == ref.volume and r.page == ref.first_page]
+                if len(hits) == 1:
+                    return hits[0], "author-year-volume-page"
+            candidates: list[tuple[float, str, str]] = []
+            for key, r in same.items():
+                title = _overlap(self._title_words[key], words)
+                journal = _overlap(self._journal_words[key], words)
+                abbreviated = bool(r.journal) and _abbreviates(_tokens(r.journal), tokens)
+                if title >= TITLE_MATCH_MIN:
+                    candidates.append((title + journal / 10, key, "author-year-title"))
+                elif journal >= JOURNAL_MATCH_MIN or abbreviated:
+                    candidates.append((0.5 + title, key, "author-year-journal"))
+                elif len(same) == 1 and title >= SHORT_TITLE_MIN:
+                    candidates.append((title, key, "author-year-title"))
             if candidates:
-                return max(candidates)[1], "author-year-title"
+                _, key, how = max(candidates)
+                return key, how
         for year in ref.years:
             self._load_year(year)
+        scored: list[tuple[float, str]] = []
         for key, title_words in self._title_words.items():
             r = self.records[key]
             if r.year in ref.years and _overlap(title_words, words) >= TITLE_ONLY_MATCH_MIN:
-                candidates.append((_overlap(title_words, words), key))
-        if candidates:
-            return max(candidates)[1], "title-year"
+                scored.append((_overlap(title_words, words), key))
+        if scored:
+            return max(scored)[1], "title-year"
         return None, "none"
+
+
+_JOURNAL_SKIP = frozenset(["of", "the", "and", "in", "for", "on", "a", "an"])
+
+
+def _tokens(text: str) -> list[str]:
+    """Folded words of a text in order, with "&" and stop words of journal titles dropped."""
+    return [w for w in (fold(t) for t in re.split(r"[^\w]+", text)) if w and w not in _JOURNAL_SKIP]
+
+
+def _abbreviates(journal: list[str], tokens: list[str]) -> bool:
+    """Whether some run of ``tokens`` abbreviates the journal title word by
+    word: each token the start of the next title word ("J Anat" for "Journal
+    of Anatomy", "Clin Biomech" for "Clinical Biomechanics"). A one-word
+    title must be written out; a run must cover every title word."""
+    if not journal or (len(journal) == 1 and journal[0] not in tokens):
+        return False
+    n = len(journal)
+    for start in range(len(tokens) - n + 1):
+        run = tokens[start : start + n]
+        if any(len(t) > 1 for t in run) and all(w.startswith(t) for t, w in zip(run, journal)):
+            return True
+    return False
 
 
 def _name_forms(family: str) -> list[str]:
@@ -282,6 +359,7 @@ def resolve(draft: Draft, index: SourceIndex) -> Resolution:
     """
     ref_keys = tuple(index.match_reference(r)[0] for r in draft.references)
     by_label = {r.label: (r, k) for r, k in zip(draft.references, ref_keys)}
+    notes = {f.label: (f, index.match_reference(f)[0]) for f in draft.footnotes}
     cited: list[tuple[str, ...]] = []
     unresolved: list[tuple[Unresolved, ...]] = []
     counted: list[tuple[Citation, ...]] = []
@@ -292,7 +370,7 @@ def resolve(draft: Draft, index: SourceIndex) -> Resolution:
         for c in sentence.citations:
             found = False
             for target in c.targets:
-                key, reason = _resolve_one(c, target, draft, index, by_label, ref_keys)
+                key, reason = _resolve_one(c, target, draft, index, by_label, ref_keys, notes)
                 if key:
                     found = True
                     if key not in keys:
@@ -307,8 +385,15 @@ def resolve(draft: Draft, index: SourceIndex) -> Resolution:
     return Resolution(tuple(cited), tuple(unresolved), ref_keys, tuple(counted))
 
 
-def _resolve_one(c: Citation, target: str, draft: Draft, index: SourceIndex, by_label, ref_keys):
-    if c.kind == "pandoc":
+def _resolve_one(c: Citation, target: str, draft: Draft, index: SourceIndex, by_label, ref_keys, notes=None):
+    if c.kind == "footnote":
+        note, key = (notes or {}).get(target, (None, None))
+        if note is None:
+            return None, f"footnote [^{target}] has no definition"
+        if key is None:
+            return None, f"footnote [^{target}] ({note.short(50)}) matches no entry in sources.bib"
+        return key, ""
+    if c.kind in ("pandoc", "wiki"):
         key = index.key(target)
         if key:
             return key, ""

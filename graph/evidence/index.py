@@ -23,8 +23,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from graph.evidence.search import SearchIndex
 
 __all__ = [
+    "RELEVANCE_THRESHOLD",
     "STANCES",
     "VERDICT_SEVERITY",
+    "Answer",
     "ClaimDetail",
     "EvidenceIndex",
     "Match",
@@ -33,6 +35,12 @@ __all__ = [
     "StatementRef",
     "load_query",
 ]
+
+#: Least relevance (0..1) at which a claim answers a question in ``evg sources``;
+#: below it, "nothing in the graph matches" and the closest claims are only
+#: related. Tuned on the tune half of tests/data/eval/questions.tsv
+#: (scripts/eval_search.py).
+RELEVANCE_THRESHOLD = 0.4
 
 #: ev: stance -> the word used in records and JSON.
 #: Graphs with more triples than this answer per-claim questions with queries
@@ -136,13 +144,37 @@ class Match:
     claim: ClaimDetail
     score: float
     relative: float = 1.0
+    #: how much of the question the claim answers, 0..1 (see :meth:`EvidenceIndex.answer`)
+    relevance: float = 1.0
 
     def to_dict(self) -> dict:
         d = self.claim.to_dict()
         out = {"claim": d.pop("claim"), "text": d.pop("text"), "score": round(self.score, 4)}
         out["relative"] = round(self.relative, 4)
+        out["relevance"] = round(self.relevance, 4)
         out.update(d)
         return out
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``evg sources`` answers: the claims that match the question
+    (``relevance`` at least ``threshold``) or, when none does, nothing, with
+    the closest claims as ``related`` only."""
+
+    query: str
+    matches: tuple[Match, ...]
+    related: tuple[Match, ...]
+    threshold: float
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "nothing_matches": not self.matches,
+            "threshold": self.threshold,
+            "matches": [m.to_dict() for m in self.matches],
+            "related": [m.to_dict() for m in self.related],
+        }
 
 
 @dataclass(frozen=True)
@@ -429,13 +461,31 @@ class EvidenceIndex:
     @cached_property
     def search_index(self) -> SearchIndex:
         # Kept beside the cached store: building it for 100,000 claims takes seconds.
-        return self.eg.cached("search-index", self._build_search_index)
+        return self.eg.cached("search-index-2", self._build_search_index)
 
     def _build_search_index(self) -> SearchIndex:
-        from graph.evidence.search import SearchIndex, graph_synonyms
+        from graph.evidence.search import BROADER_WEIGHT, QUOTE_WEIGHT, SOURCE_WEIGHT, SearchIndex, graph_synonyms
 
         raw = self.raw
-        docs = ((c, raw.labels[c], sorted(raw.topic_terms.get(c, ()))) for c in sorted(raw.labels))
+        broader: dict[str, set] = defaultdict(set)
+        for row in self.eg.select_values(load_query("topic-broader")):
+            broader[row["claim"]].add(row["label"])
+        # How writers name a source: "Fredericson 2000", "the systematic review".
+        names = {
+            row["key"]: " ".join(filter(None, (row["family"], row["year"], row["designLabel"])))
+            for row in self.eg.select_values(load_query("source-names"))
+        }
+
+        def weighted(c: str) -> list[tuple[str, float]]:
+            quotes = sorted({st.quote for st in raw.statements.get(c, ()) if st.quote})
+            keys = sorted(raw.support.get(c, set()) | raw.dispute.get(c, set()))
+            return (
+                [(q, QUOTE_WEIGHT) for q in quotes]
+                + [(names[k], SOURCE_WEIGHT) for k in keys if names.get(k)]
+                + [(b, BROADER_WEIGHT) for b in sorted(broader.get(c, ()))]
+            )
+
+        docs = ((c, raw.labels[c], sorted(raw.topic_terms.get(c, ())), weighted(c)) for c in sorted(raw.labels))
         return SearchIndex(docs, synonyms=graph_synonyms(self.eg))
 
     def search(self, text: str, limit: int = 5, style: str = "vancouver") -> list[Match]:
@@ -443,6 +493,45 @@ class EvidenceIndex:
             raise ValueError("search text is empty")
         hits = self.search_index.search(text, limit)
         return [Match(self.detail(hit.doc, style), hit.score, hit.relative) for hit in hits]
+
+    def answer(self, text: str, limit: int = 5, style: str = "vancouver", threshold: float | None = None) -> Answer:
+        """The claims that answer a question, or "nothing in the graph matches".
+
+        Candidates are ranked by BM25 (misspelt words read as the closest
+        known word). Each gets a *relevance*: the share of the question's
+        weight (each content word counts its idf, so rare words weigh more)
+        that the claim's wording, quotes or topics contain, directly or
+        through a synonym. Candidates reaching ``threshold`` (default
+        :data:`RELEVANCE_THRESHOLD`) are the matches; when none does, the
+        answer has no matches and the best candidates are ``related``.
+        """
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("search text is empty")
+        threshold = RELEVANCE_THRESHOLD if threshold is None else threshold
+        hits = self.search_index.rank(text, max(limit, 3))
+        ranked = [Match(self.detail(h.doc, style), h.score, h.relative, h.coverage) for h in hits]
+        matches = tuple(m for m in ranked if m.relevance >= threshold)[:limit]
+        related = () if matches else tuple(ranked[:limit])
+        return Answer(text, matches, related, threshold)
+
+    def ask(self, text: str, limit: int = 5, style: str = "vancouver") -> Answer:
+        """What ``evg sources`` shows: :meth:`lookup` for a claim id (the claim
+        as the only match), else :meth:`answer` for the question."""
+        ident = text.strip() if isinstance(text, str) else ""
+        if ident and not any(c.isspace() for c in ident):
+            found = self.lookup(ident, limit, style)
+            if len(found) == 1 and found[0].score == 1.0 and found[0].relative == 1.0 and self._is_claim(ident):
+                return Answer(text, tuple(found), (), 0.0)
+        return self.answer(text, limit, style)
+
+    def _is_claim(self, ident: str) -> bool:
+        from graph.model.errors import NotFoundError
+
+        try:
+            self.eg.resolve_claim(ident)
+        except NotFoundError:
+            return False
+        return True
 
     def lookup(self, text: str, limit: int = 5, style: str = "vancouver") -> list[Match]:
         """What ``evg sources`` shows: the claim named by ``text`` (full IRI,

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from graph.model.namespaces import SOURCE, local_name
+from graph.model.words import plural
 
 __all__ = [
     "CLAIM_LINKS",
@@ -206,9 +207,7 @@ def stats_sections(eg) -> dict[str, list[str]]:
     top = load_bearing(eg, net)[:TOP_SOURCES]
     width = max((len(x.source) for x in top), default=0)
     bearing = [
-        f"{x.source:<{width}}  sole support of {x.sole_support} claim{'s' if x.sole_support != 1 else ''},"
-        f" supports {x.supports}"
-        for x in top
+        f"{x.source:<{width}}  sole support of {plural(x.sole_support, 'claim')}, supports {x.supports}" for x in top
     ]
     isolated = [c.slug for c in isolated_claims(eg, net)]
     return {

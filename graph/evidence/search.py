@@ -50,8 +50,12 @@ from itertools import filterfalse, islice, repeat
 from operator import add, itemgetter
 
 __all__ = [
+    "BROADER_WEIGHT",
+    "QUOTE_WEIGHT",
+    "SOURCE_WEIGHT",
     "TOPIC_WEIGHT",
     "Analyzer",
+    "Expansion",
     "SearchHit",
     "SearchIndex",
     "curated_synonyms",
@@ -61,6 +65,20 @@ __all__ = [
 
 #: Weight of a topic label's words against the claim's own wording (1.0).
 TOPIC_WEIGHT = 0.3
+#: Weight of a verbatim quote's words (each term once) and of the labels of a
+#: topic's broader concepts.
+QUOTE_WEIGHT = 0.5
+BROADER_WEIGHT = 0.15
+#: Weight of the first author, year and study design of a claim's sources.
+SOURCE_WEIGHT = 0.3
+#: Questions (``evg sources``): how many BM25 hits are re-ranked, and how much
+#: their coverage of the question counts (see :meth:`SearchIndex.rank`).
+RERANK_POOL = 20
+COVERAGE_POWER = 1.0
+#: A question word the graph has never seen (no claim, quote, topic or
+#: synonym has it) weighs this many times the largest idf in coverage: a
+#: question about "acupuncture" is not answered by claims about the IT band.
+UNSEEN_FACTOR = 2.0
 #: BM25 parameters.
 K1 = 1.2
 B = 0.75
@@ -161,8 +179,13 @@ class Analyzer:
         #: first stem -> [(phrase stems, group term)]
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         self.groups: dict[str, tuple[str, ...]] = {}
+        #: first stem -> [(phrase stems, target phrases)]: one-way expansions ("glutes" > ...)
+        self._expansions: dict[str, list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]] = defaultdict(list)
         for group in synonyms:
-            self.add_group(group)
+            if isinstance(group, Expansion):
+                self.add_expansion(group.phrase, group.targets)
+            else:
+                self.add_group(group)
 
     def stem(self, word: str) -> str:
         stem = self._stems.get(word)
@@ -203,6 +226,20 @@ class Analyzer:
             members.add(k)
         self.groups[term] = tuple(sorted(members))
 
+    def add_expansion(self, phrase: str, targets: Iterable[str]) -> None:
+        """Make ``phrase`` also add the concept terms of each target phrase
+        (one way: "glutes" reaches "gluteus medius", not the reverse)."""
+        key = tuple(self.words(phrase))
+        keyed = tuple(k for k in (tuple(self.words(t)) for t in targets) if k)
+        if not key or not keyed:
+            return
+        for k in keyed:  # a target in no group yet gets its own, so texts that use it carry its term
+            if self._group_of(k) is None:
+                term = "~" + "_".join(k)
+                self._phrases[k[0]].append((k, term))
+                self.groups[term] = (k,)
+        self._expansions[key[0]].append((key, keyed))
+
     def _group_of(self, phrase: tuple[str, ...]) -> str | None:
         for p, term in self._phrases.get(phrase[0], ()):
             if p == phrase:
@@ -217,13 +254,80 @@ class Analyzer:
         for each synonym phrase found (nested phrases included)."""
         plain = self._plain_words(text)
         words = [self.stem(w) for w in plain]
+        return [w for _, w in self._kept(plain, words)] + self._concepts(words)
+
+    @staticmethod
+    def _kept(plain: list[str], words: list[str]) -> list[tuple[str, str]]:
+        return [(p, w) for p, w in zip(plain, words) if (p not in _STOP and len(p) > 1) or p.isdigit()]
+
+    def _concepts(self, words: list[str]) -> list[str]:
         concepts: list[str] = []
         for i, word in enumerate(words):
             for phrase, term in self._phrases.get(word, ()):
                 if tuple(words[i : i + len(phrase)]) == phrase:
                     concepts.append(term)
-        kept = [w for p, w in zip(plain, words) if (p not in _STOP and len(p) > 1) or p.isdigit()]
-        return kept + concepts
+            for phrase, targets in self._expansions.get(word, ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    concepts.extend(self._group_of(t) or "~" + "_".join(t) for t in targets)
+        return concepts
+
+    def units(self, text: str, known=None) -> list[tuple[str, frozenset[str]]]:
+        """The query's content words, each as ``(stem, terms that stand for
+        it)``: the stem and the concept terms of every synonym phrase or
+        expansion that covers the word. ``known(stem)`` (optional) says
+        whether the index has a stem; an unknown word of five letters or more
+        is then also read as the closest known word (see :meth:`correct`)."""
+        plain = self._plain_words(text)
+        words = [self.stem(w) for w in plain]
+        if known is not None:
+            words = [w if known(w) or len(p) < 5 or p in _STOP else self.correct(p, w) for p, w in zip(plain, words)]
+        cover: list[set[str]] = [set() for _ in words]
+        for i, word in enumerate(words):
+            for phrase, term in self._phrases.get(word, ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    for j in range(i, i + len(phrase)):
+                        cover[j].add(term)
+            for phrase, targets in self._expansions.get(word, ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    for target in targets:
+                        term = self._group_of(target) or "~" + "_".join(target)
+                        for j in range(i, i + len(phrase)):
+                            cover[j].add(term)
+        out: dict[str, set[str]] = {}
+        for i, (p, w) in enumerate(zip(plain, words)):
+            if (p not in _STOP and len(p) > 1) or p.isdigit():
+                out.setdefault(w, set()).update({w, *cover[i]})
+            elif cover[i]:  # a stop word inside a synonym phrase ("deep to")
+                key = min(cover[i])
+                if not any(key in t for t in out.values()):
+                    out.setdefault(key, set()).update(cover[i])
+        return [(w, frozenset(t)) for w, t in out.items()]
+
+    #: words of the indexed texts (folded, not stemmed), for :meth:`correct`
+    vocabulary: dict[str, str]
+
+    def correct(self, plain: str, stem: str) -> str:
+        """The stem of the known word closest in spelling to ``plain``
+        (a misspelling: "hamstirng" -> "hamstring"), or ``stem`` if none is
+        close (difflib ratio 0.85 or more, same first letter)."""
+        import difflib
+
+        vocab = getattr(self, "vocabulary", None) or {}
+        pool = [w for w in vocab if w[0] == plain[0] and abs(len(w) - len(plain)) <= 2]
+        best = difflib.get_close_matches(plain, pool, n=1, cutoff=0.85)
+        return vocab[best[0]] if best else stem
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A one-way synonym: ``phrase`` also stands for each of ``targets``."""
+
+    phrase: str
+    targets: tuple[str, ...]
+
+    def __iter__(self):
+        """The phrase, then its targets (so it reads like a group where phrases are listed)."""
+        return iter((self.phrase, *self.targets))
 
 
 @dataclass(frozen=True)
@@ -233,6 +337,7 @@ class SearchHit:
     doc: str
     score: float
     relative: float
+    coverage: float = 0.0  #: share of the query's weight the document contains (0..1)
 
 
 class SearchIndex:
@@ -243,26 +348,43 @@ class SearchIndex:
     their terms at most once.
     """
 
-    def __init__(self, docs: Iterable[tuple[str, str, Iterable[str]]], synonyms: Iterable[Iterable[str]] = ()):
+    def __init__(self, docs: Iterable[tuple], synonyms: Iterable = ()):
         self.analyzer = Analyzer(synonyms)
         self.ids: list[str] = []
         counts: list[dict[str, float]] = []
         lengths: list[float] = []
         df: Counter = Counter()
+        vocabulary: dict[str, str] = {}
         extra_cache: dict[str, list[str]] = {}  # topic labels repeat across claims
-        for doc_id, text, extras in docs:
-            tf: dict[str, float] = dict(Counter(self.analyzer.terms(text)))
-            extra_terms = set()
+
+        def extra_terms(text: str) -> list[str]:
+            if text not in extra_cache:
+                extra_cache[text] = self.analyzer.terms(text)
+                for word in self.analyzer._plain_words(text):
+                    if word not in vocabulary and len(word) > 3 and word.isalpha():
+                        vocabulary[word] = self.analyzer.stem(word)
+            return extra_cache[text]
+
+        for doc in docs:
+            doc_id, text, extras = doc[:3]
+            weighted = doc[3] if len(doc) > 3 else ()
+            tf: dict[str, float] = dict(Counter(extra_terms(text)))
+            added: dict[str, float] = {}
             for extra in extras:
-                if extra not in extra_cache:
-                    extra_cache[extra] = self.analyzer.terms(extra)
-                extra_terms.update(extra_cache[extra])
-            for term in extra_terms:
-                tf[term] = tf.get(term, 0.0) + TOPIC_WEIGHT
+                for term in extra_terms(extra):
+                    added[term] = TOPIC_WEIGHT
+            for extra, weight in weighted:
+                for term in extra_terms(extra):
+                    if added.get(term, 0.0) < weight:
+                        added[term] = weight
+            for term, weight in added.items():
+                tf[term] = tf.get(term, 0.0) + weight
             self.ids.append(doc_id)
             counts.append(tf)
             lengths.append(sum(tf.values()))
             df.update(tf.keys())
+        extra_cache.clear()
+        self.analyzer.vocabulary = vocabulary
         self.n = len(self.ids)
         avgdl = (sum(lengths) / self.n) if self.n else 1.0
         self.idf: dict[str, float] = {t: math.log(1 + (self.n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
@@ -287,10 +409,42 @@ class SearchIndex:
         """The sum of the query terms' idf: what relative scores divide by."""
         return sum(self.idf.get(t, self._unseen_idf) for t in terms)
 
-    def search(self, text: str, limit: int = 5) -> list[SearchHit]:
+    def query_units(self, text: str, correct: bool = False) -> list[tuple[str, frozenset[str]]]:
+        """:meth:`Analyzer.units` of a query; with ``correct``, unknown words
+        are read as the closest known word."""
+        return self.analyzer.units(text, self.postings.__contains__ if correct else None)
+
+    def unit_weight(self, unit: tuple[str, frozenset[str]]) -> float:
+        """A query word's weight: its idf, or if the index has never seen it,
+        the smallest idf among the concepts standing for it (else the largest
+        idf possible)."""
+        word, terms = unit
+        if word in self.idf:
+            return self.idf[word]
+        seen = [self.idf[t] for t in terms if t in self.idf]
+        return min(seen) if seen else UNSEEN_FACTOR * self._unseen_idf
+
+    def coverage(self, units: list[tuple[str, frozenset[str]]], doc: int) -> float:
+        """The share of the query's weight (:meth:`unit_weight`) whose words,
+        or a concept standing for them, the document contains."""
+        total = got = 0.0
+        for unit in units:
+            w = self.unit_weight(unit)
+            total += w
+            if any(doc in self.postings.get(t, ()) for t in unit[1]):
+                got += w
+        return got / total if total else 0.0
+
+    def search(self, text: str, limit: int = 5, *, correct: bool = False) -> list[SearchHit]:
         """The best ``limit`` documents for ``text``, best first (ties by id).
-        Documents sharing no term with the query are never returned."""
-        terms = self.query_terms(text)
+        Documents sharing no term with the query are never returned. With
+        ``correct``, misspelt words are read as the closest known word
+        (:meth:`Analyzer.correct`)."""
+        units = self.query_units(text, correct) if correct else None
+        if units is not None:
+            terms = list(dict.fromkeys(t for _, ts in units for t in sorted(ts)))
+        else:
+            terms = self.query_terms(text)
         scores: dict[int, float] = {}
         opening = True
 
@@ -321,17 +475,34 @@ class SearchIndex:
         best = heapq.nlargest(limit, scores.items(), key=itemgetter(1))
         best.sort(key=lambda kv: (-kv[1], self.ids[kv[0]]))  # ties by id
         bound = self.bound(terms) or 1.0
-        return [SearchHit(self.ids[n], s, min(1.0, s / bound)) for n, s in best]
+        if units is None:
+            return [SearchHit(self.ids[n], s, min(1.0, s / bound)) for n, s in best]
+        return [SearchHit(self.ids[n], s, min(1.0, s / bound), self.coverage(units, n)) for n, s in best]
+
+    def rank(self, text: str, limit: int = 5, pool: int = RERANK_POOL) -> list[SearchHit]:
+        """Questions' ranking: the best ``pool`` BM25 hits (misspellings
+        corrected), re-ranked by BM25 score times coverage to the power
+        :data:`COVERAGE_POWER`, so a claim that answers more of the question
+        beats one that repeats a single word of it."""
+        hits = self.search(text, max(pool, limit), correct=True)
+        hits.sort(key=lambda h: (-h.score * h.coverage**COVERAGE_POWER, h.doc))
+        return hits[:limit]
 
 
-def curated_synonyms() -> list[list[str]]:
+def curated_synonyms() -> list:
     """The synonym groups shipped in ``graph/data/synonyms.txt``: one group per
-    line, phrases separated by ``|``, ``#`` starts a comment."""
+    line, phrases separated by ``|``, ``#`` starts a comment. A line
+    ``phrase > target | target`` is a one-way :class:`Expansion`."""
     text = resources.files("graph").joinpath("data", "synonyms.txt").read_text(encoding="utf-8")
-    groups = []
+    groups: list = []
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
-        if line:
+        if not line:
+            continue
+        if ">" in line:
+            phrase, targets = line.split(">", 1)
+            groups.append(Expansion(phrase.strip(), tuple(p.strip() for p in targets.split("|") if p.strip())))
+        else:
             groups.append([p.strip() for p in line.split("|") if p.strip()])
     return groups
 
@@ -341,7 +512,14 @@ def graph_synonyms(eg) -> list[list[str]]:
     altLabels, then the curated list."""
     from graph.sparql.catalogue import query_text
 
+    curated = curated_synonyms()
+    # A curated expansion's phrase is broader than the topic that lists it
+    # ("glutes" is not only gluteus maximus): it leaves that topic's group.
+    analyzer = Analyzer()
+    broader = {tuple(analyzer.words(g.phrase)) for g in curated if isinstance(g, Expansion)}
     labels: dict = defaultdict(list)
     for row in eg.select(query_text("evidence/concept-labels.rq")):
-        labels[row["concept"]].append(str(row["label"]))
-    return [labels[c] for c in sorted(labels)] + curated_synonyms()
+        label = str(row["label"])
+        if tuple(analyzer.words(label)) not in broader:
+            labels[row["concept"]].append(label)
+    return [labels[c] for c in sorted(labels)] + curated

@@ -20,8 +20,11 @@ from typing import ClassVar
 
 from graph.model.errors import NotFoundError
 
-__all__ = ["FORMATS", "ISO_DATE", "REGISTRY", "ExportOptions", "Exporter", "export", "get_exporter"]
+__all__ = ["DEFAULT_LICENSE", "FORMATS", "ISO_DATE", "REGISTRY", "ExportOptions", "Exporter", "export", "get_exporter"]
 
+
+#: The licence nanopublications carry unless told otherwise.
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 #: What ``--created`` accepts: an ISO 8601 date or date-time.
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
@@ -31,11 +34,13 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\
 class ExportOptions:
     """Settings that some formats use; every field has a deterministic default."""
 
-    #: ``dcterms:created`` of each nanopublication (ISO date or date-time). None
-    #: leaves it out, so the output never depends on the clock.
+    #: ``dcterms:created`` of each nanopublication (ISO date or date-time; a
+    #: date is written as midnight UTC). None leaves it out: the clock is never read.
     created: str | None = None
-    #: IRI of whoever publishes the nanopublications (``dcterms:creator``).
+    #: IRI of whoever publishes the nanopublications (``dcterms:creator``); an ORCID iD is best.
     creator: str = "https://w3id.org/evidence-graph"
+    #: ``dcterms:license`` of each nanopublication.
+    license: str = DEFAULT_LICENSE
 
     def __post_init__(self):
         if self.created is not None and not ISO_DATE.match(self.created):
@@ -90,14 +95,15 @@ def export(eg, fmt: str, options: ExportOptions | None = None) -> str:
     """Export ``eg`` in format ``fmt`` (one of :data:`FORMATS`).
 
     An export depends on the graph and the options alone, so with the on-disk
-    cache each (format, options) is rendered once per set of inputs and read
+    cache each (format, every option) is rendered once per set of inputs and read
     back afterwards (see :meth:`graph.evidence.graph.EvidenceGraph.cached`).
     """
+    import dataclasses
     import hashlib
 
     exporter = get_exporter(fmt)
     options = options or ExportOptions()
-    settings = hashlib.blake2b(repr((options.created, options.creator)).encode(), digest_size=8).hexdigest()
+    settings = hashlib.blake2b(repr(dataclasses.astuple(options)).encode(), digest_size=8).hexdigest()
     name = f"export-{fmt}-{settings}-{ARTIFACT_VERSION}"
     cached = getattr(eg, "cached", None)
     if cached is None:

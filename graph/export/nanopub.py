@@ -1,5 +1,9 @@
 """``trig-nanopub``: one unsigned nanopublication per claim, as TriG.
 
+:func:`nanopub_files` gives one TriG document per nanopublication (what
+nanopub tools accept: they refuse a file holding several); the exporter's
+:meth:`~NanopubExporter.render` gives them all in one file.
+
 Each claim ``claim:<slug>`` becomes ``np:<slug>`` (``https://w3id.org/evidence-graph/np/<slug>``)
 with four named graphs:
 
@@ -8,8 +12,9 @@ with four named graphs:
   the derived support and dispute links in both directions;
 - ``…#provenance``: the assertion ``prov:wasDerivedFrom`` each article that
   states the claim and each source cited for it;
-- ``…#pubinfo``: ``dcterms:creator`` and, only when given, ``dcterms:created``
-  (no clock time is read, so the same data always gives the same file).
+- ``…#pubinfo``: ``dcterms:creator``, ``dcterms:license`` and, only when
+  given, ``dcterms:created`` as ``xsd:dateTime`` (no clock time is read, so
+  the same data always gives the same file).
 """
 
 from __future__ import annotations
@@ -40,10 +45,11 @@ def nanopub_dataset(eg, options: ExportOptions):
     ds.bind("np", str(NP._NS), override=True, replace=True)
     ds.bind("nanopub", str(NANOPUB), override=True, replace=True)
     creator = URIRef(options.creator)
+    license_iri = URIRef(options.license)
     created = None
     if options.created:
-        kind = XSD.dateTime if "T" in options.created else XSD.date
-        created = Literal(options.created, datatype=kind, normalize=False)  # as given, "Z" kept
+        stamp = options.created if "T" in options.created else options.created + "T00:00:00Z"
+        created = Literal(stamp, datatype=XSD.dateTime, normalize=False)  # as given, "Z" kept
     for claim in sorted(eg.claim_iris):
         slug = local_name(claim, CLAIM) or str(claim)
         this = NANOPUB[slug]
@@ -63,6 +69,7 @@ def nanopub_dataset(eg, options: ExportOptions):
             g.add((assertion, PROV.wasDerivedFrom, origin))
         g = ds.graph(pubinfo)
         g.add((this, DCTERMS.creator, creator))
+        g.add((this, DCTERMS.license, license_iri))
         if created is not None:
             g.add((this, DCTERMS.created, created))
     return ds
@@ -75,7 +82,30 @@ class NanopubExporter(Exporter):
     description = "one unsigned nanopublication per claim (head, assertion, provenance, pubinfo graphs) as TriG"
 
     def render(self, eg, options: ExportOptions) -> str:
+        """All nanopublications in one TriG file (nanopub tools refuse such a
+        file; :func:`nanopub_files` gives one per file)."""
         return write_trig(nanopub_dataset(eg, options))
+
+
+def nanopub_files(eg, options: ExportOptions) -> dict[str, str]:
+    """``{"<claim-slug>.trig": TriG text}``: one nanopublication per document."""
+    from rdflib import Dataset
+
+    ds = nanopub_dataset(eg, options)
+    groups: dict[str, list] = defaultdict(list)
+    for g in ds.graphs():
+        if len(g):
+            base = str(g.identifier).rpartition("#")[0]
+            groups[base].append(g)
+    out = {}
+    for base in sorted(groups):
+        one = Dataset()
+        for g in groups[base]:
+            target = one.graph(g.identifier)
+            for triple in g:
+                target.add(triple)
+        out[base.rpartition("/")[2] + ".trig"] = write_trig(one)
+    return out
 
 
 def write_trig(ds) -> str:

@@ -9,7 +9,11 @@ inputs open that store read-only, which takes milliseconds.
   against them), the package version and the cache format. Changing any of
   them gives a new key, so the store is rebuilt. To avoid re-reading large
   unchanged inputs, content hashes are remembered per (path, size,
-  modification time) in ``hashes.json``.
+  modification time, inode, change time) in ``hashes.json``: an edit that
+  keeps the size and modification time still moves the change time.
+- **Crashes**: a killed build leaves ``<key>.tmp-<pid>`` (and the BibTeX
+  helper's files in ``tmp/``); the next run removes those whose process is
+  gone. The forked helper exits when its parent dies.
 - **Concurrency**: a build holds an exclusive file lock (``<key>.lock``), so
   two processes starting at once build once; the second waits and then
   opens the finished store. A store is built in a temporary folder and
@@ -34,26 +38,26 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["CACHE_ENV", "FORMAT", "KEEP", "artifact", "cache_key", "cache_root", "clear", "open_cached"]
+from graph.model.paths import CACHE_ENV, cache_root, remove_stale
 
-#: Environment variable that overrides the cache location.
-CACHE_ENV = "EVG_CACHE_DIR"
+__all__ = [
+    "CACHE_ENV",
+    "FORMAT",
+    "KEEP",
+    "artifact",
+    "cache_key",
+    "cache_root",
+    "clear",
+    "open_cached",
+    "remove_stale",
+]
+
 #: Bumped whenever the layout or the loader's output changes.
-FORMAT = 2
+FORMAT = 3
 #: How many stores to keep; older ones are deleted after a build.
 KEEP = 8
 
 _PROBE = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/evidence-graph/vocab#Claim> }"
-
-
-def cache_root() -> Path:
-    """The folder that holds the cache (created on demand)."""
-    override = os.environ.get(CACHE_ENV)
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("evidence-graph", appauthor=False))
 
 
 def _stores_dir() -> Path:
@@ -87,10 +91,12 @@ class _HashMemo:
     def digest(self, path: Path) -> str:
         resolved = str(Path(path).resolve())
         st = os.stat(resolved)
-        stamp = [st.st_size, st.st_mtime_ns]
+        # The change time moves on every write and cannot be set back (unlike
+        # the modification time), and the inode tells a replaced file.
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
         known = self.data.get(resolved)
-        if isinstance(known, list) and len(known) == 3 and known[:2] == stamp:
-            return known[2]
+        if isinstance(known, list) and len(known) == 5 and known[:4] == stamp:
+            return known[4]
         digest = _file_digest(Path(resolved))
         self.data[resolved] = [*stamp, digest]
         self.changed = True
@@ -126,8 +132,15 @@ def cache_key(claim_paths: list[Path], source_path: Path) -> str:
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock on ``path`` held for the block (waits for other holders)."""
+    """An exclusive lock on ``path`` held for the block (waits for other holders).
+    A lock path that is not a regular file (a folder, say) is replaced."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                path.unlink()
     with open(path, "a+b") as fh:
         try:
             import fcntl
@@ -231,6 +244,7 @@ def open_cached(claim_paths: list[Path], source_path: Path):
 
     key = cache_key(claim_paths, source_path)
     folder = _stores_dir() / key
+    remove_stale(_stores_dir())
     with contextlib.suppress(_CorruptError):
         backend = _open_existing(folder, key)
         if backend is not None:
@@ -298,18 +312,29 @@ def artifact(backend, name: str, build):
     if store_path is None:
         return build()
     from graph.model import __version__
+    from graph.model.errors import InputError
     from graph.model.paths import atomic_write
 
     path = Path(store_path).parent / "artifacts" / f"{name}-{__version__}.pickle"
+    tag = ("evg-artifact", name, __version__)
     try:
         with open(path, "rb") as fh:
-            return pickle.load(fh)
+            stored = pickle.load(fh)
+        # Only what artifact() wrote counts: a valid pickle of anything else is rebuilt.
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == tag:
+            return stored[1]
+        raise ValueError("not an artifact of this name")
     except FileNotFoundError:
         pass
-    except Exception:  # a damaged or outdated file: rebuild it
+    except Exception:  # a damaged, outdated or foreign file (or a folder): rebuild it
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
         with contextlib.suppress(OSError):
             path.unlink()
     value = build()
-    with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError), atomic_write(path, "wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    with (
+        contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError, InputError),
+        atomic_write(path, "wb") as fh,
+    ):
+        pickle.dump((tag, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
     return value

@@ -52,6 +52,9 @@ def _load_turtle(store: ox.Store, path: Path, bulk: bool) -> None:
     # a big file is checked by Oxigraph's parser, and by read_text if that fails.
     if big and not _clean_utf8(path):
         read_text(path)  # raises the loader's message for this file
+    if big:
+        with open(path, "rb") as fh:
+            big = fh.read(3) != b"\xef\xbb\xbf"  # Oxigraph refuses a byte-order mark: read_text drops it
     source = {"path": str(path)} if big else {"input": read_text(path).encode("utf-8")}
     try:
         if bulk:
@@ -59,15 +62,9 @@ def _load_turtle(store: ox.Store, path: Path, bulk: bool) -> None:
         else:
             store.load(format=ox.RdfFormat.TURTLE, base_iri=base, **source)
     except SyntaxError as exc:
-        # Report it in the rdflib loader's words, so messages do not depend on the store.
-        from rdflib import Graph
+        from graph.ingest.turtle import turtle_syntax_error
 
-        from graph.ingest.turtle import parse_turtle
-
-        parse_turtle(Graph(), path)
-        message = str(exc.args[0]) if exc.args else str(exc)  # rdflib accepted what Oxigraph refuses
-        message = message.split(": ", 1)[-1] if message.startswith("Parser error") else message
-        raise InputError(path, f"Turtle syntax error: {message}", exc.lineno) from None
+        raise turtle_syntax_error(path, exc) from None
 
 
 #: BibTeX files larger than this are converted in a separate process while
@@ -142,6 +139,44 @@ def _derive_child(claim_paths: list[str], out: str) -> bool:
     return True
 
 
+def _die_with_parent(parent: int) -> None:
+    """In the forked helper: exit when the parent dies, whatever killed it
+    (Linux: PR_SET_PDEATHSIG; elsewhere a thread that watches the parent)."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL) == 0:  # 1 = PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # it died before the call
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+    import threading
+    import time
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def helper_tmp_dir() -> Path:
+    """Where the helper writes its files: ``<cache>/tmp/``, whose files of
+    processes that are gone are removed by the next run (a killed run cannot
+    remove its own)."""
+    from graph.model.paths import cache_root, remove_stale
+
+    folder = cache_root() / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    remove_stale(folder)
+    return folder
+
+
 class _BibInBackground:
     """``bib_to_turtle(path)``, in a forked process when that pays off; the
     same process then derives the CiTO links from the claims files (see
@@ -163,12 +198,15 @@ class _BibInBackground:
                 context = multiprocessing.get_context("fork")
             except ValueError:  # no fork on this platform: do it inline
                 return
-            fd, self.tmp = tempfile.mkstemp(prefix="evg-bib-", suffix=".ttl")
+            folder = helper_tmp_dir()
+            fd, self.tmp = tempfile.mkstemp(prefix=f"evg-bib-{os.getpid()}-", suffix=".ttl", dir=folder)
             os.close(fd)
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+            )
             self.future = self.pool.submit(_bib_child, str(self.path), self.tmp)
             if claim_paths:
-                fd, self.derive_tmp = tempfile.mkstemp(prefix="evg-derived-", suffix=".nt")
+                fd, self.derive_tmp = tempfile.mkstemp(prefix=f"evg-derived-{os.getpid()}-", suffix=".nt", dir=folder)
                 os.close(fd)
                 self.derive_future = self.pool.submit(_derive_child, [str(p) for p in claim_paths], self.derive_tmp)
 

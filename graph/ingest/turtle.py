@@ -9,6 +9,7 @@ contradiction). Every way the input can be unusable becomes an
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from graph.model.errors import InputError, Problem
 from graph.model.namespaces import EV, SCHEMA, SOURCE, bind_prefixes, local_name
-from graph.model.paths import VOCAB_TTL, default_claims, default_sources, expand_claims, read_text
+from graph.model.paths import VOCAB_TTL, check_file, default_claims, default_sources, expand_claims, read_text
 from graph.model.rules import CITING_PREDICATES
 
 __all__ = [
@@ -55,16 +56,48 @@ def resolve_inputs(
         claim_paths = expand_claims(list(claims))
         if not claim_paths:
             claim_paths = default_claims()
-    source_path = Path(sources) if sources is not None else default_sources()
-    if not source_path.exists():
-        raise InputError(source_path, "no such file")
+    source_path = check_file(Path(sources) if sources is not None else default_sources())
     return claim_paths, source_path
 
 
+_OX_LOCATION = re.compile(
+    r"^Parser error (?:at line \d+ (?:between columns \d+ and \d+|column \d+)?"
+    r"|between line \d+ column \d+ and line \d+ column \d+)?:?\s*"
+)
+_OX_TRAILER = re.compile(r"\s*\([^()]*, line \d+\)$")
+
+
+def turtle_syntax_error(path: str | os.PathLike, exc: SyntaxError) -> InputError:
+    """Oxigraph's Turtle parse error as the loader's :class:`InputError`:
+    ``file:line:column: Turtle syntax error: reason`` (line and column as
+    Oxigraph counts them: a CRLF is one line end, columns from 1)."""
+    message = str(exc.args[0]) if exc.args else str(exc)
+    reason = _OX_TRAILER.sub("", _OX_LOCATION.sub("", message)).strip() or "cannot be read"
+    reason = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", reason)  # one printable line
+    line = getattr(exc, "lineno", None) or None
+    column = getattr(exc, "offset", None) or None
+    return InputError(path, f"Turtle syntax error: {reason}", line, column)
+
+
+def check_turtle_syntax(path: str | os.PathLike, data: bytes) -> None:
+    """Parse ``data`` (the file's bytes, BOM removed) with Oxigraph's Turtle
+    parser, whichever store loads it, so that every store reports a syntax
+    error at the same line and column, and refuses a malformed IRI."""
+    import pyoxigraph as ox
+
+    try:
+        for _ in ox.parse(input=data, format=ox.RdfFormat.TURTLE, base_iri=Path(path).resolve().as_uri()):
+            pass
+    except SyntaxError as exc:
+        raise turtle_syntax_error(path, exc) from None
+
+
 def parse_turtle(g: Graph, path: Path, text: str | None = None) -> None:
-    """Parse one Turtle file into ``g``; syntax errors carry their line."""
+    """Parse one Turtle file into ``g``; syntax errors carry their line and
+    column, found by Oxigraph's parser (see :func:`check_turtle_syntax`)."""
     if text is None:
         text = read_text(path)
+    check_turtle_syntax(path, text.encode("utf-8"))
     try:
         g.parse(data=text, format="turtle", publicID=Path(path).resolve().as_uri())
     except BadSyntax as exc:

@@ -29,9 +29,13 @@ class Problem:
     path: str
     line: int | None
     message: str
+    #: the column (from 1) within ``line``, where the parser gives one
+    column: int | None = None
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        if self.line and self.column:
+            where += f":{self.column}"
         return f"{where}: {self.message}"
 
 
@@ -41,8 +45,8 @@ class InputError(EvidenceGraphError):
 
     exit_code = 2
 
-    def __init__(self, path: str | Path, message: str, line: int | None = None):
-        self.problem = Problem(str(path), line, message)
+    def __init__(self, path: str | Path, message: str, line: int | None = None, column: int | None = None):
+        self.problem = Problem(str(path), line, message, column)
         super().__init__(str(self.problem))
 
     @property

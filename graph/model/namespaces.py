@@ -163,6 +163,7 @@ class EV(DefinedNamespace):
     aboutSource: URIRef
     entryType: URIRef
     nameSuffix: URIRef
+    titleLaTeX: URIRef
     # stances
     Stances: URIRef
     Asserts: URIRef

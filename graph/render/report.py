@@ -25,16 +25,20 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph.evidence.index import ClaimDetail, Match, SourceClaims, SourceRef
+from graph.evidence.index import Answer, ClaimDetail, Match, SourceClaims, SourceRef
 from graph.model.namespaces import EV
 from graph.model.rules import counts_as_support
+from graph.model.words import plural
 
 __all__ = [
     "FORMATS",
     "ReportRow",
+    "answer_markdown",
     "claim_markdown",
     "evidence_table",
     "matches_markdown",
+    "md_text",
+    "print_answer",
     "print_claims",
     "print_source",
     "render_report",
@@ -103,14 +107,31 @@ def _cells(row: ReportRow) -> list[str]:
     ]
 
 
+_MD_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def md_text(text: str) -> str:
+    """Data text for Markdown: ``&``, ``<`` and ``>`` as entities, so that a
+    renderer that allows HTML shows ``<img onerror=...>`` as text instead
+    of running it (CommonMark turns the entities back into the characters)."""
+    return "".join(_MD_HTML.get(c, c) for c in str(text))
+
+
+def _md_url(url: str) -> str:
+    # A link target from data: characters that could end it or start HTML are percent-encoded.
+    from urllib.parse import quote
+
+    return quote(url, safe="/:;=?@&#%+,~!$*'-._")
+
+
 def render_md(rows: list[ReportRow]) -> str:
     def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+        return md_text(text).replace("|", "\\|").replace("\n", " ")
 
     lines = [
         "# Evidence table",
         "",
-        f"{len(rows)} claims, weakest-supported first.",
+        f"{plural(len(rows), 'claim')}, weakest-supported first.",
         "",
         "| # | " + " | ".join(COLUMNS) + " |",
         "|---|" + "---|" * len(COLUMNS),
@@ -178,7 +199,7 @@ def render_html(rows: list[ReportRow]) -> str:
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         "<title>Evidence table</title>\n"
         f"<style>{_CSS}{status_css()}</style>\n</head>\n<body>\n<h1>Evidence table</h1>\n"
-        f"<p>{len(rows)} claims, weakest-supported first.</p>\n"
+        f"<p>{plural(len(rows), 'claim')}, weakest-supported first.</p>\n"
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
         + "\n".join(body)
         + "\n</tbody>\n</table>\n</body>\n</html>\n"
@@ -219,22 +240,28 @@ def _md_sources(title: str, refs: tuple[SourceRef, ...], empty: str) -> list[str
     if not refs:
         return [*lines, f"- {empty}", ""]
     for s in refs:
-        doi = f"[doi:{s.doi}](https://doi.org/{s.doi})" if s.doi else "no DOI"
-        lines.append(f"- {s.citation} {doi} · {s.study_design or 'study design not recorded'}")
+        doi = f"[doi:{md_text(s.doi)}](https://doi.org/{_md_url(s.doi)})" if s.doi else "no DOI"
+        lines.append(f"- {md_text(s.citation)} {doi} · {md_text(s.study_design or 'study design not recorded')}")
         verdict = _verdict_line(s)
         if verdict:
-            lines.append(f"  - Review: {verdict}")
+            lines.append(f"  - Review: {md_text(verdict)}")
     return [*lines, ""]
 
 
-def claim_markdown(claim: ClaimDetail, heading: str, score: float | None = None) -> str:
+def _relevance(relevance: float) -> str:
+    return f"relevance {relevance:.2f}"
+
+
+def claim_markdown(claim: ClaimDetail, heading: str, score: float | None = None, relevance: float | None = None) -> str:
     """One claim with its sources and statements, as Markdown."""
     meta = [f"`claim:{claim.slug}`", f"status: {claim.status}"]
-    if score is not None:
+    if relevance is not None:
+        meta.insert(1, _relevance(relevance))
+    elif score is not None:
         meta.insert(1, f"score {score:.2f}")
     if claim.topics:
-        meta.append("topics: " + ", ".join(claim.topics))
-    lines = [f"## {heading}", "", " · ".join(meta), ""]
+        meta.append("topics: " + md_text(", ".join(claim.topics)))
+    lines = [f"## {md_text(heading)}", "", " · ".join(meta), ""]
     lines += _md_sources("Supported by", claim.supported_by, "no source supports this claim")
     lines += _md_sources("Disputed by", claim.disputed_by, "no source disputes it")
     lines += ["**Stated in**", ""]
@@ -242,13 +269,13 @@ def claim_markdown(claim: ClaimDetail, heading: str, score: float | None = None)
         lines.append("- no article states it")
     for st in claim.stated_in:
         cites = f"; cites {', '.join(st.cited)}" if st.cited else "; cites nothing"
-        lines.append(f"- *{st.title}* ({st.stance}{cites}): “{st.quote}”")
+        lines.append(f"- *{md_text(st.title)}* ({md_text(st.stance + cites)}): “{md_text(st.quote)}”")
     return "\n".join(lines) + "\n"
 
 
 def matches_markdown(query: str, matches: list[Match]) -> str:
     """The Markdown of ``evg sources``."""
-    out = [f"# Sources for: {query}", ""]
+    out = [f"# Sources for: {md_text(query)}", ""]
     if not matches:
         out.append("No claim matches.\n")
     for n, m in enumerate(matches, 1):
@@ -256,11 +283,31 @@ def matches_markdown(query: str, matches: list[Match]) -> str:
     return "\n".join(out)
 
 
+def answer_markdown(answer: Answer) -> str:
+    """The Markdown of ``evg sources``: the matches, or "nothing in the
+    graph matches" and the related claims."""
+    out = [f"# Sources for: {md_text(answer.query)}", ""]
+    if answer.matches:
+        for n, m in enumerate(answer.matches, 1):
+            out.append(claim_markdown(m.claim, f"{n}. {m.claim.text}", relevance=m.relevance))
+        return "\n".join(out)
+    out.append(f"**Nothing in the graph matches.** No claim reaches relevance {answer.threshold:.2f}.\n")
+    if answer.related:
+        out += ["## Related claims (not answers)", ""]
+        for m in answer.related:
+            out.append(f"- `claim:{m.claim.slug}` ({_relevance(m.relevance)}): {md_text(m.claim.text)}")
+        out.append("")
+    return "\n".join(out)
+
+
 def source_markdown(result: SourceClaims) -> str:
     """The Markdown of ``evg claims``."""
     src = result.source
-    out = [f"# Claims of {src.label or src.key} (`{src.key}`)", "", src.citation, ""]
-    out.append(f"{_source_facts(src)}; supports {len(result.supports)} claim(s), disputes {len(result.disputes)}.")
+    out = [f"# Claims of {md_text(src.label or src.key)} (`{src.key}`)", "", md_text(src.citation), ""]
+    out.append(
+        f"{md_text(_source_facts(src))}; supports {plural(len(result.supports), 'claim')},"
+        f" disputes {plural(len(result.disputes), 'claim')}."
+    )
     out.append("")
     for title, claims in (("Supports", result.supports), ("Disputes", result.disputes)):
         out += [f"# {title}", ""]
@@ -277,7 +324,7 @@ def _console():
     return Console(highlight=False, soft_wrap=False)
 
 
-def _claim_table(claim: ClaimDetail, heading: str, score: float | None = None):
+def _claim_table(claim: ClaimDetail, heading: str, score: float | None = None, relevance: float | None = None):
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -286,7 +333,11 @@ def _claim_table(claim: ClaimDetail, heading: str, score: float | None = None):
     table.title = Text(heading, style="bold")
     table.add_column("what", style="dim", no_wrap=True, width=12)
     table.add_column("detail", ratio=1)
-    meta = f"claim:{claim.slug} · {claim.status}" + (f" · score {score:.2f}" if score is not None else "")
+    meta = f"claim:{claim.slug} · {claim.status}"
+    if relevance is not None:
+        meta += " · " + _relevance(relevance)
+    elif score is not None:
+        meta += f" · score {score:.2f}"
     table.add_row("claim", Text(meta))
     for title, refs, empty in (
         ("supported by", claim.supported_by, "NO SOURCE: nothing cited supports this claim"),
@@ -319,6 +370,24 @@ def print_claims(items: list[tuple[ClaimDetail, float | None]]) -> None:
         console.print(_claim_table(claim, f"{n}. {claim.text}", score))
 
 
+def print_answer(answer: Answer) -> None:
+    """Print ``evg sources``: the matches as terminal tables, or "nothing in
+    the graph matches" with the related claims."""
+    from rich.text import Text
+
+    console = _console()
+    for n, m in enumerate(answer.matches, 1):
+        console.print(_claim_table(m.claim, f"{n}. {m.claim.text}", relevance=m.relevance))
+    if answer.matches:
+        return
+    console.print(Text(f"Nothing in the graph matches {answer.query!r}.", style="bold"))
+    console.print(Text(f"No claim reaches relevance {answer.threshold:.2f}.", style="dim"))
+    if answer.related:
+        console.print(Text("Related claims (not answers):", style="bold"))
+        for m in answer.related:
+            console.print(Text(f"  claim:{m.claim.slug} ({_relevance(m.relevance)}): {m.claim.text}"))
+
+
 def print_source(result: SourceClaims) -> None:
     """Print a source and its claims as terminal tables (``evg claims``)."""
     from rich.text import Text
@@ -330,6 +399,6 @@ def print_source(result: SourceClaims) -> None:
     console.print(Text(_source_facts(src), style="cyan"))
     for title, claims in (("supports", result.supports), ("disputes", result.disputes)):
         console.print()
-        console.print(Text(f"{title} {len(claims)} claim(s)", style="bold underline"))
+        console.print(Text(f"{title} {plural(len(claims), 'claim')}", style="bold underline"))
         for n, claim in enumerate(claims, 1):
             console.print(_claim_table(claim, f"{n}. {claim.text}"))

@@ -1,12 +1,11 @@
-"""A real SPARQL endpoint for the graph, and SPARQL over HTTP.
+"""A guarded SPARQL endpoint for the graph, and publishing to other stores.
 
-- :class:`Server` runs the Oxigraph server (the ``oxigraph`` command from the
-  PyPI package of that name) on 127.0.0.1, read-only, with a query timeout,
-  loaded with the graph.
-- :func:`publish` uploads the graph to any SPARQL 1.1 Graph Store HTTP
-  Protocol endpoint (``PUT`` replaces the target graph, ``POST`` adds to it).
-
-Only the standard library talks HTTP here.
+- :class:`Server` runs ``python -m graph.server`` (what ``evg serve`` runs):
+  Starlette under uvicorn on 127.0.0.1, queries checked and run in worker
+  processes that are killed at the time limit (:mod:`graph.server.pool`),
+  the web editor at ``/`` (:mod:`graph.server.app`).
+- :func:`publish` uploads the graph to a SPARQL 1.1 Graph Store HTTP
+  Protocol endpoint, or in ``INSERT DATA`` batches to an update endpoint.
 """
 
 from __future__ import annotations
@@ -25,10 +24,21 @@ from pathlib import Path
 
 from graph.model.errors import EvidenceGraphError
 
-__all__ = ["DEFAULT_TIMEOUT", "PublishResult", "Server", "ServerError", "find_oxigraph", "publish"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_WORKERS",
+    "PublishResult",
+    "Server",
+    "ServerError",
+    "find_oxigraph",
+    "publish",
+    "store_location",
+]
 
-#: Seconds a query may run on ``evg serve`` before the server stops it.
+#: Seconds a query may run on ``evg serve`` before its worker is stopped.
 DEFAULT_TIMEOUT = 30.0
+#: Worker processes of ``evg serve``.
+DEFAULT_WORKERS = 2
 
 
 class ServerError(EvidenceGraphError):
@@ -66,23 +76,48 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def store_location(eg) -> tuple[Path, tempfile.TemporaryDirectory | None]:
+    """An on-disk Oxigraph store holding the graph, which worker processes can
+    open read-only: the cache's own store when the graph comes from there,
+    else a temporary copy (returned too, for the caller to clean up)."""
+    path = getattr(eg.backend, "path", None)
+    if path is not None and Path(path).is_dir():
+        return Path(path), None
+    import pyoxigraph as ox
+
+    tmp = tempfile.TemporaryDirectory(prefix="evg-serve-")
+    location = Path(tmp.name) / "store"
+    store = ox.Store(str(location))
+    store.bulk_load(eg.backend.serialize("nt"), format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store  # closed before the workers open it read-only
+    return location, tmp
+
+
 class Server:
-    """An Oxigraph SPARQL server for one graph, on 127.0.0.1.
+    """``evg serve`` for one graph, as a child process on 127.0.0.1.
 
     >>> with Server(eg, port=7878) as server:      # doctest: +SKIP
     ...     print(server.query_url)
-
-    When the graph comes from the on-disk cache, the server reads that store
-    directly; otherwise the graph is first written to a temporary store.
     """
 
-    def __init__(self, eg, *, port: int | None = None, host: str = "127.0.0.1", timeout: float = DEFAULT_TIMEOUT):
+    def __init__(
+        self,
+        eg,
+        *,
+        port: int | None = None,
+        host: str = "127.0.0.1",
+        timeout: float = DEFAULT_TIMEOUT,
+        workers: int = DEFAULT_WORKERS,
+        allow_service: bool = False,
+    ):
         self.eg = eg
         self.host = host
         self.port = port or free_port(host)
-        self.timeout = timeout
+        self.timeout, self.workers, self.allow_service = timeout, workers, allow_service
         self.process: subprocess.Popen | None = None
         self._tmp: tempfile.TemporaryDirectory | None = None
+        self._log = None
 
     @property
     def base_url(self) -> str:
@@ -93,37 +128,28 @@ class Server:
         """The SPARQL 1.1 query endpoint."""
         return self.base_url + "/query"
 
-    def _location(self, binary: str) -> Path:
-        path = getattr(self.eg.backend, "path", None)
-        if path is not None and Path(path).is_dir():
-            return Path(path)
-        self._tmp = tempfile.TemporaryDirectory(prefix="evg-serve-")
-        folder = Path(self._tmp.name)
-        data = folder / "graph.nt"
-        data.write_bytes(self.eg.backend.serialize("nt"))
-        result = subprocess.run(
-            [binary, "load", "--location", str(folder / "store"), "--file", str(data), "--format", "nt"],
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            raise ServerError(f"oxigraph load failed: {result.stderr.strip() or result.stdout.strip()}")
-        data.unlink()
-        return folder / "store"
-
-    def start(self, wait: float = 30.0) -> Server:
+    def start(self, wait: float = 60.0) -> Server:
         """Start the server and return once it answers queries."""
-        binary = find_oxigraph()
-        location = self._location(binary)
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            if s.connect_ex((self.host, self.port)) == 0:
-                raise ServerError(f"port {self.port} on {self.host} is already in use; choose another with --port")
-        cmd = [binary, "serve-read-only", "--location", str(location), "--bind", f"{self.host}:{self.port}"]
-        if self.timeout:
-            cmd += ["--timeout-s", str(max(1, round(self.timeout)))]
-        # The server's log goes to a file, not a pipe nobody drains (a full pipe
-        # would stall a long-running server); on Linux it also dies with us.
-        self._log = tempfile.TemporaryFile(mode="w+", prefix="evg-oxigraph-")  # noqa: SIM115 (open while it runs)
+        location, self._tmp = store_location(self.eg)
+        cmd = [
+            sys.executable,
+            "-m",
+            "graph.server",
+            "--location",
+            str(location),
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--timeout",
+            str(self.timeout),
+            "--workers",
+            str(self.workers),
+        ]
+        if self.allow_service:
+            cmd.append("--allow-service")
+        # The log goes to a file, not a pipe nobody drains; on Linux the server dies with us.
+        self._log = tempfile.TemporaryFile(mode="w+", prefix="evg-serve-")  # noqa: SIM115 (open while it runs)
         self.process = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=self._log, text=True, preexec_fn=_die_with_parent
         )
@@ -133,27 +159,27 @@ class Server:
                 self._log.seek(0)
                 err = self._log.read().strip()
                 self.stop()
-                raise ServerError(f"oxigraph server exited at start: {err or 'no message'}")
+                raise ServerError(err.splitlines()[-1] if err else "the server exited at start")
             try:
                 urllib.request.urlopen(self.query_url + "?query=" + urllib.parse.quote("ASK {}"), timeout=2).read()
                 return self
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.1)
         self.stop()
-        raise ServerError(f"oxigraph server did not answer on {self.base_url} within {wait:.0f} s")
+        raise ServerError(f"the server did not answer on {self.base_url} within {wait:.0f} s")
 
     def stop(self) -> None:
-        """Stop the server (politely, then firmly) and remove temporary files."""
+        """Stop the server (SIGTERM, then SIGKILL) and remove temporary files."""
         if self.process is not None:
             if self.process.poll() is None:
                 self.process.terminate()
                 try:
-                    self.process.wait(timeout=10)
+                    self.process.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     self.process.kill()
                     self.process.wait()
             self.process = None
-        if getattr(self, "_log", None) is not None:
+        if self._log is not None:
             self._log.close()
             self._log = None
         if self._tmp is not None:

@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from graph.model.errors import QueryError
 from graph.model.namespaces import PREFIXES, XSD, bind_prefixes
+from graph.model.words import plural
 
 __all__ = [
     "FORMATS",
@@ -213,7 +214,7 @@ def to_table(result: QueryResult) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in body]
     n = len(body)
-    lines.append(f"({n} row{'s' if n != 1 else ''})")
+    lines.append(f"({plural(n, 'row')})")
     return "\n".join(lines) + "\n"
 
 

@@ -3,7 +3,9 @@ parameters as RDF terms, and :func:`bind_values`, which binds them."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 
 from rdflib.term import Node
 
@@ -12,14 +14,20 @@ from graph.model.namespaces import PREFIXES
 from graph.sparql.results import turtle_term
 
 __all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_QUERY_DEPTH",
+    "MAX_TRIPLE_PATTERNS",
     "READ_FORMS",
     "TOKEN",
     "UPDATE_WORDS",
     "bind_values",
+    "check_limits",
     "check_query",
+    "deep_recursion",
     "query_form",
     "query_variables",
     "significant_tokens",
+    "value_text",
 ]
 
 #: The query forms that run; everything else (updates) is refused.
@@ -78,6 +86,69 @@ def _walk(node):
             stack.extend(item)
 
 
+#: The largest query text accepted, in characters.
+MAX_QUERY_CHARS = 200_000
+#: The deepest nesting of ``{}``, ``()`` and ``[]`` accepted (a run of unary
+#: ``!``, ``+`` or ``-`` counts one level per operator): parsers recurse on
+#: each level, and Oxigraph's overflows its stack a few thousand levels down.
+MAX_QUERY_DEPTH = 100
+#: The most triple patterns accepted, counted from the text as the ``.``,
+#: ``;`` and ``,`` separators plus one per group (an upper bound).
+MAX_TRIPLE_PATTERNS = 5_000
+
+_OPENERS, _CLOSERS = "{([", "})]"
+
+
+def check_limits(text: str, *, where: str = "query") -> None:
+    """Refuse a query longer, deeper or with more triple patterns than
+    :data:`MAX_QUERY_CHARS`, :data:`MAX_QUERY_DEPTH` and
+    :data:`MAX_TRIPLE_PATTERNS` allow, before any parser sees it
+    (:class:`QueryError`, one line, with the line of the excess)."""
+    if not any(m.lastgroup != "comment" and not m.group().isspace() for m in TOKEN.finditer(text)):
+        raise QueryError(f"{where}: the query is empty")  # blanks and comments only
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"{where}: the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    depth = run = patterns = 0
+    previous = ""
+    for m in TOKEN.finditer(text):
+        kind, token = m.lastgroup, m.group()
+        if kind == "comment" or token.isspace():
+            continue
+        if kind == "open" or token in "([":
+            depth += 1
+            patterns += kind == "open"
+        elif kind == "close" or token in ")]":
+            depth -= 1
+        if token in ("!", "-", "+") and kind == "other":
+            run += 1
+        elif not token.isspace():
+            run = 0
+        if depth + run > MAX_QUERY_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            raise QueryError(
+                f"{where}:{line}: the query nests deeper than {MAX_QUERY_DEPTH} levels (groups, brackets or operators)"
+            )
+        if token in ";," or (token == "." and not (previous.isdigit() and text[m.end() : m.end() + 1].isdigit())):
+            patterns += 1
+            if patterns > MAX_TRIPLE_PATTERNS:
+                line = text.count("\n", 0, m.start()) + 1
+                raise QueryError(f"{where}:{line}: the query has more than {MAX_TRIPLE_PATTERNS:,} triple patterns")
+        previous = token[-1:]
+
+
+@contextlib.contextmanager
+def deep_recursion():
+    """Room for rdflib to parse and evaluate a query :data:`MAX_QUERY_DEPTH`
+    levels deep: its parser (pyparsing) and evaluator recurse some 30 Python
+    frames a level, beyond Python's default limit of 1,000."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 40 * MAX_QUERY_DEPTH + 2_000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def check_query(text: str, *, allow_service: bool = False, where: str = "query"):
     """Parse ``text`` and return ``(form, parsed)``, where ``form`` is one of
     :data:`READ_FORMS`. Raises :class:`QueryError` for an empty query, a syntax
@@ -86,10 +157,10 @@ def check_query(text: str, *, allow_service: bool = False, where: str = "query")
     from rdflib.plugins.sparql import prepareQuery
     from rdflib.plugins.sparql.parser import parseUpdate
 
-    if not text.strip():
-        raise QueryError(f"{where}: the query is empty")
+    check_limits(text, where=where)  # an empty query (blanks and comments only) too
     try:
-        parsed = prepareQuery(text, initNs=PREFIXES)
+        with deep_recursion():
+            parsed = prepareQuery(text, initNs=PREFIXES)
     except ParseException as exc:
         try:
             update = parseUpdate(text)
@@ -172,8 +243,10 @@ def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None
     if not bindings:
         return text
 
+    terms = {name: value_text(term, name) for name, term in bindings.items()}
+
     def clause(names):
-        row = " ".join(turtle_term(bindings[n]) for n in names)
+        row = " ".join(terms[n] for n in names)
         return "VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
 
     tokens = significant_tokens(text)
@@ -210,6 +283,30 @@ def bind_values(text: str, bindings: dict[str, Node], *, form: str | None = None
     for position, values in sorted(inserts, reverse=True):
         text = f"{text[:position]} {values} {text[position:]}"
     return text
+
+
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+_LANG_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def value_text(term: Node, name: str = "value") -> str:
+    """``term`` as SPARQL text for a VALUES row, written by
+    :func:`~graph.sparql.results.turtle_term` (literals escaped), after
+    checking what it cannot escape: an IRI (or datatype) holding a blank or
+    one of ``<>"{}|^`\\``, a malformed language tag, a blank node (VALUES
+    cannot hold one). Raises :class:`QueryError` naming ``--param name``."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, BNode) or not isinstance(term, (URIRef, Literal)):
+        raise QueryError(f"--param {name}: a {type(term).__name__} cannot be bound (use an IRI or a literal)")
+    iris = [str(term)] if isinstance(term, URIRef) else [str(term.datatype)] if term.datatype else []
+    for iri in iris:
+        bad = _BAD_IRI.search(iri)
+        if bad:
+            raise QueryError(f"--param {name}: {bad.group()!r} is not allowed in an IRI")
+    if isinstance(term, Literal) and term.language and not _LANG_TAG.fullmatch(term.language):
+        raise QueryError(f"--param {name}: {term.language!r} is not a language tag")
+    return turtle_term(term)
 
 
 def _group_end(tokens, i: int) -> int:

@@ -58,9 +58,12 @@ class Backend(ABC):
     def check(self, text: str, *, allow_service: bool = False, where: str = "query") -> tuple[str, set[str]]:
         """(query form, the query's variables) of a read-only query; raises
         :class:`~graph.model.errors.QueryError` for anything else (see
-        :func:`graph.sparql.text.check_query`)."""
-        from graph.sparql.text import check_query, query_variables
+        :func:`graph.sparql.text.check_query`), and first for a query over the
+        size and depth limits of :func:`graph.sparql.text.check_limits`.
+        A backend that overrides this calls it (or check_limits) first."""
+        from graph.sparql.text import check_limits, check_query, query_variables
 
+        check_limits(text, where=where)
         form, parsed = check_query(text, allow_service=allow_service, where=where)
         return form, query_variables(parsed)
 

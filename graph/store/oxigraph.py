@@ -203,6 +203,9 @@ class OxigraphBackend(Backend):
     def check(self, text: str, *, allow_service: bool = False, where: str = "query") -> tuple[str, set[str]]:
         # rdflib's parser costs 5-50 ms a query, more than a bound query takes to
         # run: read the form and variables from the tokens where they leave no doubt.
+        from graph.sparql.text import check_limits
+
+        check_limits(text, where=where)  # before any parser: deep nesting overflows Oxigraph's stack
         return _light_check(text, allow_service) or super().check(text, allow_service=allow_service, where=where)
 
     def execute(

@@ -62,15 +62,10 @@ class RemoteBackend(Backend):
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = response.read()
+                self._content_type = response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip()
-            first = detail.splitlines()[0] if detail else exc.reason
-            if "timeout" in detail.lower() or "timed out" in detail.lower() or exc.code in (503, 504):
-                raise QueryError(
-                    f"{self.endpoint}: the endpoint stopped the query at its time limit (HTTP {exc.code}: {first}); "
-                    "simplify the query or raise the server's --timeout"
-                ) from None
-            raise QueryError(f"{self.endpoint}: HTTP {exc.code}: {first}") from None
+            message = self._refusal(exc.code, exc.reason, exc.headers.get("Content-Type", ""), exc.read())
+            raise QueryError(message) from None
         except TimeoutError:
             raise QueryError(f"{self.endpoint}: no answer within {self.timeout:.0f} s") from None
         except (urllib.error.URLError, OSError) as exc:
@@ -82,6 +77,40 @@ class RemoteBackend(Backend):
                 "simplify the query or restart `evg serve` with a longer --timeout"
             )
         return body
+
+    def _refusal(self, code: int, reason: str, content_type: str, raw: bytes) -> str:
+        """One line for an HTTP error answer: a time limit, a refused query, or else."""
+        detail = ""
+        if "html" not in content_type.lower():  # an HTML error page says nothing in one line
+            lines = [line.strip() for line in raw.decode("utf-8", "replace").splitlines() if line.strip()]
+            detail = lines[0][:300] if lines else ""
+        said = detail or reason or ""
+        low = said.lower()
+        if code == 504 or (code in (500, 503) and ("timeout" in low or "timed out" in low or "time limit" in low)):
+            return (
+                f"{self.endpoint}: the endpoint stopped the query at its time limit (HTTP {code}); "
+                "simplify the query or raise the server's --timeout"
+            )
+        if code in (400, 403, 405, 406, 413, 415):
+            return f"{self.endpoint}: the endpoint refused the query (HTTP {code}): {said}"
+        return f"{self.endpoint}: HTTP {code}: {said}"
+
+    def _not_sparql(self, what: str) -> QueryError:
+        kind = getattr(self, "_content_type", "") or "no Content-Type"
+        return QueryError(
+            f"{self.endpoint}: the answer is not {what} (Content-Type: {kind}); "
+            "is this the query URL of a SPARQL endpoint?"
+        )
+
+    def _graph(self, raw: bytes):
+        from rdflib import Graph
+
+        g = Graph()
+        try:
+            g.parse(data=raw.decode("utf-8"), format="nt")
+        except Exception:
+            raise self._not_sparql("N-Triples") from None
+        return g
 
     @staticmethod
     def _prepared(query: str, prefixes: dict | None, bindings: dict | None) -> str:
@@ -102,9 +131,12 @@ class RemoteBackend(Backend):
     def _results(self, query: str, prefixes=None, bindings=None) -> dict:
         raw = self._post(self._prepared(query, prefixes, bindings), "application/sparql-results+json")
         try:
-            return json.loads(raw)
+            data = json.loads(raw)
         except ValueError:
-            raise QueryError(f"{self.endpoint}: the answer is not SPARQL JSON results") from None
+            data = None
+        if not isinstance(data, dict) or not ("boolean" in data or isinstance(data.get("results"), dict)):
+            raise self._not_sparql("SPARQL JSON results")
+        return data
 
     def select(self, query: str, bindings: dict | None = None) -> list[dict]:
         data = self._results(query, None, bindings)
@@ -118,7 +150,7 @@ class RemoteBackend(Backend):
         return bool(self._results(query, None, bindings).get("boolean"))
 
     def query(self, query: str, prefixes: dict | None = None, bindings: dict | None = None):
-        from rdflib import Graph, Variable
+        from rdflib import Variable
         from rdflib.query import Result
 
         from graph.sparql import query_form
@@ -127,9 +159,7 @@ class RemoteBackend(Backend):
         if form in ("CONSTRUCT", "DESCRIBE"):
             raw = self._post(self._prepared(query, prefixes, bindings), "application/n-triples")
             out = Result(form)
-            g = Graph()
-            g.parse(data=raw.decode("utf-8"), format="nt")
-            out.graph = g
+            out.graph = self._graph(raw)
             return out
         data = self._results(query, prefixes, bindings)
         if form == "ASK":
@@ -144,12 +174,7 @@ class RemoteBackend(Backend):
         return out
 
     def describe(self, node):
-        from rdflib import Graph
-
-        g = Graph()
-        raw = self._post(f"DESCRIBE <{node}>", "application/n-triples")
-        g.parse(data=raw.decode("utf-8"), format="nt")
-        return g
+        return self._graph(self._post(f"DESCRIBE <{node}>", "application/n-triples"))
 
     def describe_many(self, nodes):
         from rdflib import Graph
@@ -157,7 +182,7 @@ class RemoteBackend(Backend):
         g, nodes = Graph(), list(nodes)
         for i in range(0, len(nodes), 200):  # a few requests, each of a bounded size
             raw = self._post("DESCRIBE " + " ".join(f"<{n}>" for n in nodes[i : i + 200]), "application/n-triples")
-            g.parse(data=raw.decode("utf-8"), format="nt")
+            g += self._graph(raw)
         return g
 
     def serialize(self, fmt: str = "nt") -> bytes:
@@ -169,8 +194,5 @@ class RemoteBackend(Backend):
 
     @property
     def rdf(self):
-        from rdflib import Graph
 
-        g = Graph()
-        g.parse(data=self.serialize().decode("utf-8"), format="nt")
-        return g
+        return self._graph(self.serialize())

@@ -1,10 +1,10 @@
-"""Citation styles, as pybtex formatting-style plugins.
+"""pybtex formatting-style plugins that format through CSL.
 
 ``vancouver`` and ``apa`` are registered under the ``pybtex.style.formatting``
-entry point group in ``pyproject.toml``, so any pybtex user can pick them by
-name once the package is installed. Both read entries through
-:func:`decoded_entry`, so LaTeX markup (``{\\"u}``, ``\\&``, ``--``) is
-already plain Unicode when they format it.
+entry point group in ``pyproject.toml``, so a pybtex user can still pick them
+by name. They are thin adapters: each entry is turned into CSL-JSON and
+rendered by citeproc-py with the official CSL style of the same name (see
+:mod:`graph.bibliography.csl`), italics kept as pybtex ``em`` tags.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass
 
 from pybtex.database import Entry, Person
+from pybtex.style import FormattedEntry
+from pybtex.style.formatting import BaseStyle
 
 from graph.bibliography.bibtex import RAW_FIELDS, latex_to_text
 
-__all__ = ["Name", "decoded_entry", "edition", "initials", "names", "page_range", "with_stop"]
+__all__ = ["CslStyle", "Name", "decoded_entry", "names"]
 
 _INITIAL_SPLIT = re.compile(r"[\s.]+")
 
@@ -68,37 +70,36 @@ def names(entry: Entry, role: str = "author") -> list[Name]:
     return [Name.from_person(p) for p in entry.persons.get(role, [])]
 
 
-def initials(given: str) -> list[str]:
-    """The initials of given names, one item per name; a hyphenated name
-    gives one item with a hyphen: ``"Jean-Pierre M."`` -> ``["J-P", "M"]``."""
-    out = []
-    for part in _INITIAL_SPLIT.split(given):
-        pieces = [p for p in part.split("-") if p]
-        if pieces:
-            out.append("-".join(p[0].upper() for p in pieces))
-    return out
+class CslStyle(BaseStyle):
+    """A pybtex style that renders each entry with the CSL style :attr:`csl`."""
+
+    csl = "vancouver"
+
+    def format_entry(self, label, entry, bib_data=None):
+        from graph.bibliography.csl import entry_to_csl, format_csl
+
+        item = entry_to_csl(entry.key or label, entry)
+        html = format_csl([item], self.csl, "html")[item["id"]]
+        return FormattedEntry(entry.key, _rich(html), label)
 
 
-def page_range(pages: str | None) -> str | None:
-    """``309--316`` or ``309-316`` as ``309–316`` (en dash)."""
-    if not pages:
-        return None
-    return re.sub(r"\s*(?:-{1,3}|–|—)\s*", "–", pages.strip())
+_TAGS = re.compile(r"(</?i>)")
+_OTHER_TAGS = re.compile(r"<[^>]+>")
 
 
-def with_stop(text: str, stop: str = ".") -> str:
-    """``text`` ending in ``stop`` unless it already ends in punctuation."""
-    text = text.strip()
-    return text if not text or text[-1] in ".?!" else text + stop
+def _rich(html: str):
+    """citeproc-py's HTML as pybtex rich text: ``<i>`` becomes ``em``, other
+    markup is dropped and entities decoded."""
+    import html as html_lib
 
+    from pybtex.richtext import Tag, Text
 
-def edition(value: str | None) -> str | None:
-    """``2`` -> ``2nd ed.``; ``Second`` -> ``Second ed.``; None stays None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        n = int(value)
-        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-        value = f"{n}{suffix}"
-    return value if value.lower().endswith("ed.") else f"{value} ed."
+    parts, italic = [], False
+    for piece in _TAGS.split(html):
+        if piece in ("<i>", "</i>"):
+            italic = piece == "<i>"
+            continue
+        text = html_lib.unescape(_OTHER_TAGS.sub("", piece))
+        if text:
+            parts.append(Tag("em", text) if italic else text)
+    return Text(*parts)

@@ -53,9 +53,11 @@ class HtmlResult:
 
     def summary(self) -> str:
         c = self.counts
+        from graph.model.words import plural
+
         return (
-            f"{c['claim']} claims, {c['source']} sources, {c['article']} articles, {c['topic']} topics; "
-            f"{c['edges']} links ({self.scope})"
+            f"{plural(c['claim'], 'claim')}, {plural(c['source'], 'source')}, {plural(c['article'], 'article')}, "
+            f"{plural(c['topic'], 'topic')}; {plural(c['edges'], 'link')} ({self.scope})"
         )
 
 

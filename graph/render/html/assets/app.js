@@ -529,6 +529,10 @@
   container.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType || "mouse"; hideTooltip(); }, true);
   container.addEventListener("pointermove", function (e) { lastPointer = e.pointerType || "mouse"; }, true);
   container.addEventListener("touchstart", function () { lastPointer = "touch"; hideTooltip(); }, { capture: true, passive: true });
+  // A tap on the graph is handled by the network (it selects and scrolls the
+  // panel into view); the browser's emulated mouse click that follows must not
+  // land on whatever the scroll brought under the finger.
+  container.addEventListener("touchend", function (e) { if (e.cancelable) e.preventDefault(); }, { passive: false });
 
   network.on("click", function (params) {
     hideTooltip();

@@ -203,15 +203,24 @@ def test_stats_and_exports_are_kept_beside_the_store(cache_dir, corpus):
     fresh = {}
     for fmt in formats:
         args = [sys.executable, "-m", "graph", "export", "--format", fmt, *where]
+        args += ["--single-file"] if fmt == "trig-nanopub" else []
         fresh[fmt] = subprocess.run([*args, "--no-cache"], check=True, capture_output=True, env=env).stdout
         first = subprocess.run(args, check=True, capture_output=True, env=env).stdout
         warm = subprocess.run(args, check=True, capture_output=True, env=env).stdout
         assert first == warm == fresh[fmt], fmt
+    folders = {}
+    for run in ("--no-cache", "first", "warm"):
+        out = cache_dir.parent / f"nanopubs-{run.strip('-')}"
+        args = [sys.executable, "-m", "graph", "export", "--format", "trig-nanopub", *where, "-o", str(out)]
+        subprocess.run([*args, run] if run == "--no-cache" else args, check=True, capture_output=True, env=env)
+        folders[run] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert len(folders["--no-cache"]) == 71
+    assert folders["first"] == folders["warm"] == folders["--no-cache"]
     stats = [sys.executable, "-m", "graph", "stats", "--format", "json", *where]
     uncached = subprocess.run([*stats, "--no-cache"], check=True, capture_output=True, env=env).stdout
     assert subprocess.run(stats, check=True, capture_output=True, env=env).stdout == uncached
     assert [a for a in _artifacts(cache_dir) if a.startswith(("export-", "stats-"))] == sorted(
-        [f"export-{fmt}-6d49f10e2727212e-1" for fmt in formats] + ["stats-1"]
+        [f"export-{fmt}-6d49f10e2727212e-1" for fmt in (*formats, "trig-nanopub-files")] + ["stats-1"]
     )
     code = (
         "import sys, graph\n"

@@ -271,7 +271,9 @@ def _write_folder(folder: Path, eg, options) -> None:
 
     if folder.exists() and not folder.is_dir():
         raise click.BadParameter(f"{folder} is a file; trig-nanopub writes a folder", param_hint="-o")
-    files = nanopub_files(eg, options)
+    from graph.export import kept
+
+    files = kept(eg, "trig-nanopub-files", options, lambda: nanopub_files(eg, options))
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         with atomic_write(folder / name) as fh:

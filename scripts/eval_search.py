@@ -117,18 +117,65 @@ def evaluate_references(eg, half: str) -> tuple[int, int, list[str]]:
     the expected ``sources.bib`` key, or none for a reference not in the corpus."""
     from graph.drafts.parse import parse_draft
     from graph.drafts.resolve import SourceIndex
+    from graph.model.errors import InputError
 
     with (EVAL / "references.tsv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t") if r["half"] == half]
     right, misses = 0, []
     for r in rows:
-        draft = parse_draft(f"Text [1].\n\n## References\n\n1. {r['reference']}\n", "references.md")
+        try:
+            draft = parse_draft(f"Text [1].\n\n## References\n\n1. {r['reference']}\n", "references.md")
+        except InputError as exc:  # a reference with no year and no identifier is unusable input
+            misses.append(f"{r['id']} refused ({exc.problem.message}), want {r['expected_key'] or 'none'}")
+            continue
         key, how = SourceIndex.from_graph(eg, draft).match_reference(draft.references[0])
         if (key or "") == r["expected_key"]:
             right += 1
         else:
             misses.append(f"{r['id']} got {key} ({how}), want {r['expected_key'] or 'none'}: {r['reference']}")
     return right, len(rows), misses
+
+
+@dataclass
+class NegationFigures:
+    """Negation (``tests/data/eval/negation.tsv``) for one half, negated and plain rows apart.
+
+    A row is answered right when ``evg check`` reads the sentence as one of
+    its listed claims with the listed relation (``same`` or ``opposite``).
+    precision = right / rows given a claim; recall = right / rows that list a claim."""
+
+    rows: dict[str, list[int]]  #: "negated"/"plain" -> [right, predicted, expected]
+
+    def precision(self, kind: str) -> float:
+        right, predicted, _ = self.rows[kind]
+        return right / predicted if predicted else 0.0
+
+    def recall(self, kind: str) -> float:
+        right, _, expected = self.rows[kind]
+        return right / expected if expected else 0.0
+
+
+def evaluate_negation(eg, half: str) -> tuple[NegationFigures, list[str]]:
+    from graph.drafts.check import ClaimMatcher
+    from graph.model.namespaces import CLAIM, local_name
+
+    with (EVAL / "negation.tsv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["half"] == half]
+    matcher = ClaimMatcher(eg)
+    fig = NegationFigures({"negated": [0, 0, 0], "plain": [0, 0, 0]})
+    misses = []
+    for r in rows:
+        kind = "negated" if r["negated"] == "yes" else "plain"
+        wanted = {(c, rel) for c, rel in zip(r["expected_claim"].split(), r["expected_relation"].split()) if c != "-"}
+        claim, _, rel, _ = matcher.match_stance(r["sentence"])
+        got = (local_name(claim.iri, CLAIM), rel) if claim else None
+        counts = fig.rows[kind]
+        counts[0] += got in wanted
+        counts[1] += got is not None
+        counts[2] += bool(wanted)
+        if got not in wanted and (got or wanted):
+            misses.append(f"{r['id']} got {got}, want {sorted(wanted) or 'none'}: {r['sentence']}")
+    return fig, misses
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,6 +198,18 @@ def main(argv: list[str] | None = None) -> int:
     for half in ("tune", "test"):
         right, total, misses = evaluate_references(eg, half)
         print(f"references, {half}: {right}/{total} resolved to the right key (or to none)")
+        if half in args.misses:
+            for line in misses:
+                print("  " + line)
+    print()
+    for half in ("tune", "test"):
+        neg, misses = evaluate_negation(eg, half)
+        for kind in ("negated", "plain"):
+            right, predicted, expected = neg.rows[kind]
+            print(
+                f"negation, {half}, {kind}: precision {neg.precision(kind):.1%} ({right}/{predicted}),"
+                f" recall {neg.recall(kind):.1%} ({right}/{expected})"
+            )
         if half in args.misses:
             for line in misses:
                 print("  " + line)

@@ -1,4 +1,4 @@
-"""BibTeX -> RDF -> BibTeX keeps every field, and the RDF follows MODEL.md."""
+"""BibTeX -> RDF -> BibTeX keeps every field, and the RDF follows docs/model.md."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ def test_eval_files_name_real_claims_and_halves(eg):
 
 def test_test_half_figures(figures):
     test = figures["test"]
-    assert (test.known, test.top1, test.top3, test.answered) == (78, 52, 60, 39)
+    assert (test.known, test.top1, test.top3, test.answered) == (78, 54, 63, 41)
     assert (test.unknown, test.nothing) == (33, 29)
     para = figures["paraphrase"]
     assert (para.known, para.top1, para.top3) == (66, 55, 63)
@@ -75,6 +75,8 @@ def test_references_tune_half(eg):
 # --- citation syntaxes: tests/data/eval/drafts/expected.tsv -----------------------------
 
 SYNTAX_DRAFTS = ("pandoc.md", "numeric.md", "superscript.md", "author-year.md", "footnotes.md", "wikilinks.md")
+#: drafts whose front matter names the writer's own bibliography (BibTeX, CSL-JSON, BibLaTeX + CSL-JSON)
+OWN_BIB_DRAFTS = ("own-bib.md", "own-bib-json.md", "own-bib-biblatex.md")
 
 
 def _expected_citations(name: str) -> list[tuple[int, tuple[str, ...], str]]:
@@ -85,18 +87,20 @@ def _expected_citations(name: str) -> list[tuple[int, tuple[str, ...], str]]:
     ]
 
 
-@pytest.mark.parametrize("name", SYNTAX_DRAFTS)
+def _status(s) -> str:
+    if s.cited or not s.unresolved:
+        return "resolved"
+    return "not-in-graph" if all(u.not_in_graph for u in s.unresolved) else "unresolved"
+
+
+@pytest.mark.parametrize("name", SYNTAX_DRAFTS + OWN_BIB_DRAFTS)
 def test_citation_syntax_drafts(eg, name):
     from graph.drafts.check import check_draft
     from graph.drafts.parse import read_draft
 
     report = check_draft(eg, read_draft(ROOT / "tests" / "data" / "eval" / "drafts" / name))
     by_line = {s.line: s for s in report.sentences}
-    got = []
-    for line, _, _ in _expected_citations(name):
-        s = by_line[line]
-        status = "unresolved" if s.unresolved and not s.cited else "resolved"
-        got.append((line, tuple(s.cited), status))
+    got = [(line, tuple(by_line[line].cited), _status(by_line[line])) for line, _, _ in _expected_citations(name)]
     assert got == _expected_citations(name)
 
 
@@ -116,3 +120,56 @@ def test_unresolved_citation_is_named_not_cites_nothing(eg, tmp_path):
         "cites [^6], which could not be resolved: footnote [^6] (Exampleton Q. Kinesio taping for lateral knee "
         "pai…) matches no entry in sources.bib"
     )
+
+
+# --- bad input: tests/data/eval/drafts/bad (expected.tsv rows with status "error") --------
+
+BAD = ROOT / "tests" / "data" / "eval" / "drafts" / "bad"
+BAD_INPUT = {
+    "no-year.md": (
+        "no-year.md",
+        9,
+        "reference 1 has no year (Fairclough J, et al. The functional anatomy of th…): "
+        "add its year, or its DOI or PMID",
+    ),
+    "footnote-undefined.md": (
+        "footnote-undefined.md",
+        5,
+        "footnote [^2] has no definition (add a line '[^2]: ...')",
+    ),
+    "missing-bib.md": (
+        "missing-bib.md",
+        3,
+        f"bibliography file does-not-exist.bib does not exist ({BAD / 'does-not-exist.bib'})",
+    ),
+    "broken-bib.md": (
+        "broken.bib",
+        2,
+        "BibTeX syntax error: '{' is never closed (the next field or entry starts inside it)",
+    ),
+    "wrong-shape-csl.md": (
+        "wrong-shape.json",
+        1,
+        "CSL-JSON must be an array of items (as Zotero exports it); this file holds an object",
+    ),
+}
+
+
+def test_every_bad_input_row_is_tested():
+    with (ROOT / "tests" / "data" / "eval" / "drafts" / "expected.tsv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["expected_status"] == "error"]
+    assert sorted(r["file"].removeprefix("bad/") for r in rows) == sorted(BAD_INPUT)
+    # where the error is the draft's own, it names the line the fixture table gives
+    lines = {r["file"].removeprefix("bad/"): int(r["line"]) for r in rows}
+    assert {k: line for k, (file, line, _) in BAD_INPUT.items() if file == k} == {
+        k: lines[k] for k, (file, _, _) in BAD_INPUT.items() if file == k
+    }
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUT))
+def test_bad_input_is_one_line_exit_2_nothing_written(evg, tmp_path, name):
+    file, line, message = BAD_INPUT[name]
+    out_file = tmp_path / "report.md"
+    code, out, err = evg("check", BAD / name, "--format", "md", "-o", out_file)
+    assert (code, out, err) == (2, "", f"evg: error: {BAD / file}:{line}: {message}\n")
+    assert not out_file.exists()

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.server
 
 QUERIES = list_queries()  # every parameter is optional: unbound, each lists everything
 GRAPH_IRI = "https://w3id.org/evidence-graph/test-graph"
-#: A query that takes far longer than a second on any machine: a cross product of 2135^3 rows.
+#: A query that takes far longer than a second on any machine: a cross product of 2140^3 rows.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 

@@ -310,7 +310,7 @@ def test_updates_sent_as_queries_are_refused(endpoint, text):
     assert body.decode().startswith("query: refusing to run an update (")
     assert body.decode().endswith("); this endpoint runs only SELECT, ASK, CONSTRUCT, DESCRIBE\n")
     count = json.loads(endpoint.post("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[2])
-    assert count["results"]["bindings"][0]["n"]["value"] == "2135"
+    assert count["results"]["bindings"][0]["n"]["value"] == "2140"
 
 
 def test_syntax_error_is_400_with_line_and_column(endpoint):

@@ -159,7 +159,7 @@ def test_at_least_ten_named_queries_cover_the_model_questions():
     }
     assert model_questions <= names
     for name in sorted(model_questions):
-        assert "MODEL.md question" in named_query(name).description, name
+        assert "of docs/model.md" in named_query(name).description, name
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
@@ -171,12 +171,12 @@ def test_named_query_starts_with_a_one_line_description(query):
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
-def test_named_query_is_in_the_readme_table(query):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_named_query_is_in_the_guide_table(query):
+    guide = (ROOT / "docs" / "commands-guide.md").read_text(encoding="utf-8")
     params = " ".join(f"`{p}`" for p in query.params) or "none"
-    assert f"| `{query.name}` |" in readme and readme.split(f"| `{query.name}` |", 1)[1].split("\n", 1)[0].endswith(
+    assert f"| `{query.name}` |" in guide and guide.split(f"| `{query.name}` |", 1)[1].split("\n", 1)[0].endswith(
         f"| {params} |"
-    ), f"README.md: add `{query.name}` to the named-query table with its --param ({params})"
+    ), f"docs/commands-guide.md: add `{query.name}` to the named-query table with its --param ({params})"
 
 
 def test_list_shows_every_query_with_its_description(evg):

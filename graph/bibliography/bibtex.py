@@ -1,7 +1,7 @@
 """BibTeX in and out: parse ``sources.bib``, turn entries into RDF, and back.
 
 The mapping keeps every field. Well-known fields go to BIBO, FaBiO and
-Dublin Core terms as MODEL.md describes; any other field ``foo`` becomes
+Dublin Core terms as docs/model.md describes; any other field ``foo`` becomes
 ``bibfield:foo`` so that bib -> RDF -> bib loses nothing. Text is stored in
 the graph as Unicode (``{\\"o}`` becomes ``ö``), which is what SPARQL users
 want to match against; writing back escapes only what LaTeX needs.

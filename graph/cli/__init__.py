@@ -86,7 +86,11 @@ def cli():
     \b
     Examples:
       evg stats
-      evg validate --articles ../shared/articles
+      evg validate --articles path/to/articles
+
+    Paths under path/to/ are placeholders for your own files. Article texts
+    (<article-slug>.txt) are the texts of the articles the corpus was
+    curated from; they are not shipped with the package.
     """
 
 

@@ -31,7 +31,10 @@ def _text_option(func):
 
 def _warn_unresolved(path, unresolved) -> None:
     for u in unresolved:
-        click.echo(f"{path}:{u.line}: citation {u.marker} ({u.target}) cannot be resolved: {u.reason}", err=True)
+        if u.not_in_graph:
+            click.echo(f"{path}:{u.line}: citation {u.marker}: {u.reason}", err=True)
+        else:
+            click.echo(f"{path}:{u.line}: citation {u.marker} ({u.target}) cannot be resolved: {u.reason}", err=True)
 
 
 @click.command()
@@ -40,9 +43,19 @@ def _warn_unresolved(path, unresolved) -> None:
 @format_option(["table", "json", "md"], "table", "table: for a terminal; json: for programs; md: a Markdown report.")
 @style_option("Citation style of suggested and cited sources.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any sentence is miscited or unsourced (for docs CI).")
+@click.option(
+    "--bib",
+    "bib",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="The writer's own bibliography (BibTeX/BibLaTeX or CSL-JSON; repeatable), in addition to the files "
+    "the draft's front matter names as bibliography:. Its keys are mapped to corpus sources by DOI, PMID or "
+    "first author, year and title. (--sources replaces the corpus bibliography; this does not.)",
+)
 @_text_option
 @output_option()
-def check(claims, sources, draft, fmt, style, strict, markdown, output):
+def check(claims, sources, draft, fmt, style, strict, bib, markdown, output):
     """Check a writer's draft against the graph, sentence by sentence.
 
     DRAFT is Markdown or plain text. Headings, code, front matter and the
@@ -59,6 +72,7 @@ def check(claims, sources, draft, fmt, style, strict, markdown, output):
       · unmatched  it matches no known claim
 
     Citations recognised: pandoc [@key], [@a; @b], [see @key, p. 3];
+    [[key]] wiki links; footnotes [^1] with their definitions;
     numeric [1], [1,2], [1-3], (1); superscript digits glued after
     punctuation ("...required.1"); author-year (Fairclough et al., 2006)
     and Fairclough et al. (2006). Numbers resolve through the draft's
@@ -67,21 +81,30 @@ def check(claims, sources, draft, fmt, style, strict, markdown, output):
     first author, year and title or journal. Citations that cannot be
     resolved are reported with their line on standard error.
 
+    Keys of the writer's own bibliography (front matter `bibliography:
+    zotero.bib`, or --bib FILE) are checked as the corpus source their entry
+    maps to; those that map to none are listed as "not in the evidence
+    graph". See docs/draft-citations.md.
+
     Exit status: 0, or 1 with --strict when a sentence is miscited or
     unsourced; 2 for an unusable draft (missing, empty, binary).
 
     \b
     Examples:
-      evg check draft.md
-      evg check draft.md --format md --style apa -o check-report.md
-      evg check docs/article.md --strict      # in CI
+      evg check path/to/draft.md
+      evg check path/to/draft.md --format md --style apa -o check-report.md
+      evg check path/to/draft.md --bib zotero.bib --bib more.json
+      evg check path/to/article.md --strict      # in CI
     """
-    from graph.drafts.check import check_draft, render_markdown, render_table
+    from graph.drafts.check import check_draft
+    from graph.drafts.ownbib import read_own_bibliographies
     from graph.drafts.parse import read_draft
+    from graph.render.check import render_markdown, render_table
 
     parsed = read_draft(draft, markdown=markdown)
-    eg = load_graph(claims, sources)
-    report = check_draft(eg, parsed, style=style)
+    own = read_own_bibliographies(draft, parsed.bibliography, bib)  # bad input fails before the graph loads
+    eg = _load_corpus(claims, sources)
+    report = check_draft(eg, parsed, style=style, bibliography=own)
     if fmt == "json":
         if output is None:
             echo_json(report.to_dict())
@@ -99,6 +122,25 @@ def check(claims, sources, draft, fmt, style, strict, markdown, output):
         bad = sum(1 for s in report.sentences if s.status in ("miscited", "unsourced"))
         click.echo(f"{draft}: {plural(bad, 'sentence')} miscited or unsourced (--strict)", err=True)
         sys.exit(1)
+
+
+def _load_corpus(claims, sources):
+    """The graph; a ``--sources`` file that lacks keys the claims cite is
+    likely the writer's own bibliography, so the error says where that goes."""
+    from graph.model.errors import InputError, UnknownKeysError
+
+    try:
+        return load_graph(claims, sources)
+    except UnknownKeysError as exc:
+        if sources is None:
+            raise
+        shown = ", ".join(exc.keys[:6]) + (f" and {len(exc.keys) - 6} more" if len(exc.keys) > 6 else "")
+        raise InputError(
+            exc.path,
+            f"{sources} lacks {len(exc.keys)} citation key(s) that the claims cite ({shown}): --sources replaces "
+            f"the corpus bibliography; to check the draft against your own bibliography, use --bib {sources}",
+            exc.line,
+        ) from None
 
 
 @click.command()
@@ -127,8 +169,8 @@ def extract(claims, sources, article, article_id, fmt, markdown, output):
 
     \b
     Examples:
-      evg extract ../shared/articles/itbs-compression-not-friction.txt -o draft-statements.ttl
-      evg extract article.txt --article-id my-article --format json
+      evg extract path/to/articles/itbs-compression-not-friction.txt -o draft-statements.ttl
+      evg extract path/to/article.txt --article-id my-article --format json
     """
     from graph.drafts.extract import extract_statements
     from graph.drafts.parse import read_draft

@@ -80,7 +80,10 @@ def validate(claims, sources, articles, no_shacl):
 
     \b
     Example:
-      evg validate --articles ../shared/articles
+      evg validate --articles path/to/articles
+
+    The article texts are those of the articles the corpus was curated
+    from, one <article-slug>.txt each; they are not shipped with the package.
     """
     from graph.ingest.validate import validate as run
 

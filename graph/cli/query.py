@@ -90,7 +90,7 @@ def query(claims, sources, query, expression, fmt, params, list_, terms, quiet, 
       evg query sources-for-claim --param claim=itbs-compression-syndrome
       evg query claims-of-source --param source=chaudhry2008 --format json
       evg query -e 'SELECT ?c ?label WHERE { ?c a ev:Claim ; rdfs:label ?label } LIMIT 5'
-      evg query my-question.rq --format csv -o answer.csv
+      evg query path/to/my-question.rq --format csv -o answer.csv
       evg query contested-claims --endpoint http://127.0.0.1:7878/query
     """
     if list_:

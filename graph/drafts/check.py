@@ -26,16 +26,15 @@ Statuses, from the matched claim and the sources the sentence cites:
 
 from __future__ import annotations
 
-import textwrap
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from graph.drafts.parse import Draft, Resolution, SourceIndex, Unresolved, resolve
-from graph.model.words import plural
 
 if TYPE_CHECKING:  # pragma: no cover
+    from graph.drafts.ownbib import OwnBibliography
     from graph.evidence.graph import EvidenceGraph
 
 __all__ = [
@@ -50,8 +49,6 @@ __all__ = [
     "Status",
     "check_draft",
     "choose",
-    "render_markdown",
-    "render_table",
 ]
 
 #: Least similarity (idf-weighted Dice, 0..1) at which a sentence matches a
@@ -121,6 +118,7 @@ class ClaimMatcher:
         self._terms: dict[str, frozenset[str]] = {}
         self._weights: dict[str, float] = {}
         self._claims: dict[str, ClaimInfo] = {}
+        self._partners: dict[str, tuple[str, ...]] | None = None
 
     def claim(self, iri: str) -> ClaimInfo:
         """The :class:`ClaimInfo` of a claim IRI (cached)."""
@@ -206,6 +204,38 @@ class ClaimMatcher:
         claim, similarity = choose(cands, self.threshold, cited)
         return claim, similarity, cands
 
+    def partners(self, iri: str) -> tuple[str, ...]:
+        """The claims that ``ev:contradicts`` pairs with the claim ``iri`` (both ways)."""
+        if self._partners is None:
+            from graph.sparql.catalogue import query_text
+
+            found: dict[str, list[str]] = {}
+            for row in self.eg.select(query_text("draft/contradicts.rq")):
+                found.setdefault(str(row["claim"]), []).append(str(row["other"]))
+            self._partners = {k: tuple(sorted(set(v))) for k, v in found.items()}
+        return self._partners.get(iri, ())
+
+    def match_stance(self, text: str, cited=()) -> tuple[ClaimInfo | None, float, str, ClaimInfo | None]:
+        """(claim, similarity, relation, negated claim) for ``text``, reading
+        negation (:mod:`graph.drafts.negation`). A sentence that states the
+        opposite of the matched claim is matched to the claim that
+        ``ev:contradicts`` it, if there is one (``relation`` "same",
+        ``negated`` the claim it denies; among several, one a ``cited`` source
+        supports); else it keeps the claim with ``relation`` "opposite"."""
+        from graph.drafts.negation import OPPOSITE, SAME, relation
+
+        claim, similarity, _ = self.match(text, cited)
+        if claim is None:
+            return None, similarity, SAME, None
+        if relation(self.index.analyzer, text, claim.text) == SAME:
+            return claim, similarity, SAME, None
+        partners = [self.claim(iri) for iri in self.partners(claim.iri)]
+        if not partners:
+            return claim, similarity, OPPOSITE, None
+        wanted = set(cited)
+        backed = [p for p in partners if wanted & set(p.supported_by)]
+        return (backed or partners)[0], similarity, SAME, claim
+
 
 def choose(cands, threshold: float, cited=()) -> tuple[ClaimInfo | None, float]:
     """Pick the match among ``(claim, BM25 score, similarity)`` candidates
@@ -249,6 +279,10 @@ class SentenceCheck:
     verdicts: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     note: str = ""  #: why this status, in one sentence
     unresolved: tuple[Unresolved, ...] = ()
+    #: "same": the sentence states the claim; "opposite": it negates it (and no claim contradicts it)
+    relation: str = "same"
+    #: the claim the sentence negates, when it was matched to the claim that contradicts that one
+    negates: ClaimInfo | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -265,6 +299,8 @@ class SentenceCheck:
             "verdicts": {k: {"verdict": v, "review": r} for k, (v, r) in self.verdicts.items()},
             "note": self.note,
             "unresolved": [u.to_dict() for u in self.unresolved],
+            "relation": self.relation,
+            "negates": self.negates.iri if self.negates else None,
         }
 
 
@@ -290,6 +326,8 @@ class CheckReport:
     sentences: tuple[SentenceCheck, ...]
     references: tuple[ReferenceCheck, ...]
     unresolved: tuple[Unresolved, ...]
+    #: cited keys of the writer's own bibliography: key -> (entry, corpus key or None, how)
+    own_keys: dict = field(default_factory=dict, compare=False)
     #: formats a bib key as a reference in ``style``; called only for the keys shown
     formatter: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
     _formatted: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -306,6 +344,11 @@ class CheckReport:
         return {status: counts.get(status, 0) for status in Status.ALL}
 
     @property
+    def not_in_graph(self) -> tuple[Unresolved, ...]:
+        """Citations of keys in the writer's bibliography whose entries map to no corpus source."""
+        return tuple(u for u in self.unresolved if u.not_in_graph)
+
+    @property
     def failing(self) -> bool:
         """Whether any sentence is miscited or unsourced (``--strict`` exits 1)."""
         return any(s.status in Status.FAILING for s in self.sentences)
@@ -319,6 +362,11 @@ class CheckReport:
             "summary": self.summary,
             "references": [r.to_dict() for r in self.references],
             "unresolved": [u.to_dict() for u in self.unresolved],
+            "not_in_graph": [u.to_dict() for u in self.not_in_graph],
+            "bibliography": {
+                key: {"file": entry.path, "line": entry.line, "source": source, "how": how if source else None}
+                for key, (entry, source, how) in sorted(self.own_keys.items())
+            },
         }
 
 
@@ -339,13 +387,21 @@ def check_draft(
     style: str = "vancouver",
     threshold: float = MATCH_THRESHOLD,
     index: SourceIndex | None = None,
+    bibliography: OwnBibliography | None = None,
 ) -> CheckReport:
     """Check every sentence of ``draft``: one search per sentence, then the
-    status from its citations and the matched claim's sources."""
+    status from its citations and the matched claim's sources.
+
+    ``bibliography`` is the writer's own (:mod:`graph.drafts.ownbib`); by
+    default, the files the draft's front matter names."""
     from graph.bibliography.citations import check_style
 
     check_style(style)
-    resolution = _resolution(eg, draft, index)
+    if bibliography is None and draft.bibliography:
+        from graph.drafts.ownbib import read_own_bibliographies
+
+        bibliography = read_own_bibliographies(draft.path, draft.bibliography)
+    resolution = _resolution(eg, draft, index, bibliography)
     from graph.bibliography.citations import format_citation
     from graph.model.progress import track
 
@@ -354,8 +410,15 @@ def check_draft(
     checks = []
     rows = zip(draft.sentences, resolution.cited, resolution.unresolved)
     for sentence, cited, unresolved in track(rows, "checking sentences", total=len(draft.sentences)):
-        claim, similarity, _ = matcher.match(sentence.plain, cited)
-        checks.append(_judge(sentence.line, sentence.text, cited, unresolved, claim, similarity, negative))
+        claim, similarity, relation, negates = matcher.match_stance(sentence.plain, cited)
+        check = _judge(sentence.line, sentence.text, cited, unresolved, claim, similarity, negative, relation)
+        if negates is not None:
+            from dataclasses import replace
+
+            backing = [k for k in cited if k in negates.supported_by]
+            what = f", which the cited {', '.join(backing)} supports" if backing else ""
+            check = replace(check, negates=negates, note=f"{check.note}; the sentence denies {negates.slug}{what}")
+        checks.append(check)
     references = tuple(
         ReferenceCheck(r.label, r.line, r.text, key) for r, key in zip(draft.references, resolution.reference_keys)
     )
@@ -365,20 +428,23 @@ def check_draft(
         sentences=tuple(checks),
         references=references,
         unresolved=tuple(resolution.all_unresolved),
+        own_keys=dict(resolution.own_keys),
         formatter=lambda key: format_citation(eg, key, style),
     )
 
 
-def _resolution(eg: EvidenceGraph, draft: Draft, index: SourceIndex | None) -> Resolution:
+def _resolution(eg: EvidenceGraph, draft: Draft, index: SourceIndex | None, own=None) -> Resolution:
     if index is None and (draft.references or draft.citations):
-        index = SourceIndex.from_graph(eg, draft)
+        index = SourceIndex.from_graph(eg, draft, own)
     if index is None:
         n = len(draft.sentences)
         return Resolution(((),) * n, ((),) * n, (), ((),) * n)
-    return resolve(draft, index)
+    return resolve(draft, index, own)
 
 
-def _judge(line, text, cited, unresolved, claim, similarity, negative) -> SentenceCheck:
+def _judge(line, text, cited, unresolved, claim, similarity, negative, relation="same") -> SentenceCheck:
+    if claim is not None and relation == "opposite":
+        return _judge_opposite(line, text, cited, unresolved, claim, similarity, negative)
     if claim is None:
         note = "matches no known claim"
         if cited:
@@ -443,110 +509,45 @@ def _judge(line, text, cited, unresolved, claim, similarity, negative) -> Senten
     return result(Status.UNSOURCED, "cites nothing, and no source in the graph supports this claim either")
 
 
-# --- rendering -----------------------------------------------------------------------
+def _judge_opposite(line, text, cited, unresolved, claim, similarity, negative) -> SentenceCheck:
+    """A sentence that states the opposite of ``claim`` (which no claim of the
+    graph contradicts): the claim's supporters back its negation's opposite,
+    its disputers back the sentence."""
+    refuted = {k for k, (iri, _, _) in claim.verdicts.items() if iri in negative}
+    supporters = [k for k in claim.supported_by if k not in refuted]
+    disputers = list(claim.disputed_by)
+    cited_supporting = [k for k in cited if k in supporters]
+    cited_disputing = [k for k in cited if k in disputers]
+    head = "states the opposite of this claim"
 
-
-def _width() -> int:
-    import shutil
-
-    return max(60, min(120, shutil.get_terminal_size((100, 24)).columns))
-
-
-def render_table(report: CheckReport, *, width: int | None = None) -> str:
-    """The report for a terminal: each sentence with its status mark, then
-    what to cite (formatted in the report's style), unresolved citations and
-    the reference list."""
-    width = width or _width()
-    indent = " " * 20
-    out = [f"{report.draft}: {_summary_line(report)}", ""]
-    for s in report.sentences:
-        head = f"{Status.MARKS[s.status]} {s.status:<10} {s.line:>5}  "
-        out.append(textwrap.fill(s.text, width, initial_indent=head, subsequent_indent=indent))
-        for label, body in _details(report, s):
-            out.append(textwrap.fill(body, width, initial_indent=indent + label, subsequent_indent=indent + "  "))
-    if report.unresolved:
-        out += ["", "citations that could not be resolved:"]
-        out += [f"  {report.draft}:{u.line}: {u.marker} ({u.target}): {u.reason}" for u in report.unresolved]
-    if report.references:
-        out += ["", "reference list:"]
-        for r in report.references:
-            key = r.key or "(matches no entry in sources.bib)"
-            out.append("  " + textwrap.shorten(f"[{r.label}] {key}: {r.text}", width - 2, placeholder="…"))
-    legend = "  ".join(f"{Status.MARKS[s]} {s}" for s in Status.ALL)
-    out += ["", legend]
-    return "\n".join(out) + "\n"
-
-
-def _summary_line(report: CheckReport) -> str:
-    counts = report.summary
-    parts = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
-    total = len(report.sentences)
-    line = f"{plural(total, 'sentence')}: {parts}" if parts else plural(total, "sentence")
-    if report.unresolved:
-        line += f"; {plural(len(report.unresolved), 'unresolved citation')}"
-    return line
-
-
-def _details(report: CheckReport, s: SentenceCheck) -> list[tuple[str, str]]:
-    """(label, text) lines under a sentence."""
-    rows: list[tuple[str, str]] = []
-    if s.claim is not None:
-        rows.append(("claim: ", f"{s.claim.slug}: {s.claim.text}"))
-    if s.status != Status.UNMATCHED or s.cited or s.unresolved:
-        rows.append(("why: ", s.note))
-    for key in s.cited:
-        if key in s.verdicts:
-            verdict, review = s.verdicts[key]
-            shown = review and verdict != "supported"  # a clean review needs no reading
-            rows.append((f"review of {key}: ", f"{verdict}" + (f": {review}" if shown else "")))
-    if s.status == Status.CONTESTED:
-        for key in s.supported_by:
-            rows.append(("supports: ", report.citation(key)))
-        for key in s.disputed_by:
-            rows.append(("disputes: ", report.citation(key)))
-    elif s.suggest:
-        for key in s.suggest:
-            caveat = f" [review: {s.verdicts[key][0]}]" if key in s.verdicts else ""
-            rows.append(("cite: ", report.citation(key) + caveat))
-    for u in s.unresolved:
-        rows.append(("unresolved: ", f"{u.marker} ({u.target}): {u.reason}"))
-    return rows
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def render_markdown(report: CheckReport) -> str:
-    """The report as Markdown: a summary, a table of every sentence with its
-    status mark, then what to fix with formatted citations."""
-    out = [f"# Citation check: {report.draft}", "", _summary_line(report) + ".", ""]
-    out += ["| status | sentences |", "|---|---:|"]
-    out += [f"| {Status.MARKS[s]} {s} | {n} |" for s, n in report.summary.items()]
-    out += ["", "## Sentences", "", "| | line | sentence | claim | cited | suggested |", "|---|---:|---|---|---|---|"]
-    for s in report.sentences:
-        claim = f"`{s.claim.slug}`" if s.claim else ""
-        out.append(
-            f"| {Status.MARKS[s.status]} {s.status} | {s.line} | {_md(s.text)} | {claim} | "
-            f"{', '.join(s.cited)} | {', '.join(s.suggest)} |"
+    def result(status: str, note: str, suggest=()) -> SentenceCheck:
+        return SentenceCheck(
+            line,
+            text,
+            cited,
+            status,
+            claim,
+            similarity,
+            supported_by=tuple(supporters),
+            disputed_by=tuple(disputers),
+            suggest=tuple(suggest),
+            verdicts={k: (label, body) for k, (_, label, body) in claim.verdicts.items() if k in cited},
+            note=note,
+            unresolved=unresolved,
+            relation="opposite",
         )
-    todo = [s for s in report.sentences if s.status in (Status.MISCITED, Status.UNSOURCED, Status.CONTESTED)]
-    if todo:
-        out += ["", "## To fix", ""]
-        for s in todo:
-            out.append(f"- **line {s.line}, {Status.MARKS[s.status]} {s.status}**: {_md(s.text)}")
-            for label, body in _details(report, s):
-                out.append(f"  - {label.strip().rstrip(':')}: {_md(body)}")
-    if report.unresolved:
-        out += ["", "## Citations that could not be resolved", ""]
-        out += [f"- line {u.line}: `{u.marker}` ({u.target}): {_md(u.reason)}" for u in report.unresolved]
-    if report.references:
-        out += ["", "## Reference list", "", "| label | key | reference |", "|---|---|---|"]
-        for r in report.references:
-            key = f"`{r.key}`" if r.key else "**no match in sources.bib**"
-            out.append(f"| {r.label} | {key} | {_md(r.text)} |")
-    cited_or_suggested = sorted({k for s in report.sentences for k in (*s.cited, *s.suggest)})
-    if cited_or_suggested:
-        out += ["", f"## Sources ({report.style})", ""]
-        out += [f"- `{k}`: {_md(report.citation(k))}" for k in cited_or_suggested]
-    return "\n".join(out) + "\n"
+
+    if cited:
+        if cited_disputing and not cited_supporting:
+            return result(Status.SUPPORTED, f"{head}, which the cited {', '.join(cited_disputing)} disputes")
+        if cited_supporting:
+            return result(
+                Status.MISCITED, f"{head}; the cited {', '.join(cited_supporting)} supports the claim, not its opposite"
+            )
+        return result(Status.MISCITED, f"{head}; none of the cited sources is known to dispute it", disputers)
+    if unresolved:
+        what = "; ".join(f"{u.marker}, which could not be resolved: {u.reason}" for u in unresolved)
+        return result(Status.UNSOURCED, f"{head}; cites {what}", disputers)
+    if supporters:
+        return result(Status.UNSOURCED, f"{head}, which {', '.join(supporters)} supports; cites nothing", disputers)
+    return result(Status.UNSOURCED, f"{head}; cites nothing", disputers)

@@ -1,7 +1,7 @@
 """Turn an article's cited sentences into draft Statements for a curator.
 
 Every sentence that carries a citation becomes one ``ev:Statement`` in the
-project's vocabulary (see MODEL.md): the verbatim quote as an
+project's vocabulary (see docs/model.md): the verbatim quote as an
 ``oa:TextQuoteSelector``, ``ev:stance ev:Asserts``, and each cited source as
 ``cito:citesAsEvidence``. Numbered citations resolve through the article's
 reference list to ``sources.bib`` keys (:func:`graph.drafts.parse.resolve`).

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from graph.drafts.citations import _sentences
 from graph.drafts.markup import _NAME, _NUMBERED, _YEAR, MARKDOWN_SUFFIXES, _Block, _blocks
+from graph.drafts.ownbib import front_matter_bibliography
 from graph.drafts.records import Citation, Draft, Reference, Sentence
 from graph.model.errors import InputError
 
@@ -101,6 +102,13 @@ def parse_draft(text: str, path: str = "<draft>", *, markdown: bool = True) -> D
     for number, block in enumerate(blocks):
         sentences.extend(_sentences(text, block, number))
     references = _references(text, ref_blocks)
+    for r in references:
+        if not (r.years or r.doi or r.pmid or r.pmcid):
+            raise InputError(
+                path,
+                f"reference {r.label} has no year ({r.short(50)}): add its year, or its DOI or PMID",
+                r.line,
+            )
     defined = {f.label for f in footnotes}
     for c in (c for s in sentences for c in s.citations if c.kind == "footnote"):
         if c.targets[0] not in defined:
@@ -114,6 +122,7 @@ def parse_draft(text: str, path: str = "<draft>", *, markdown: bool = True) -> D
         reference_line=ref_line,
         text=text,
         footnotes=tuple(footnotes),
+        bibliography=front_matter_bibliography(text),
     )
 
 

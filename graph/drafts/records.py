@@ -72,6 +72,8 @@ class Draft:
     text: str = field(default="", repr=False)  #: the draft as read
     #: Markdown footnote definitions (``[^1]: Fairclough J, ...``), each read as a reference
     footnotes: tuple[Reference, ...] = ()
+    #: files the YAML front matter names as ``bibliography:``: (name as written, line)
+    bibliography: tuple[tuple[str, int], ...] = ()
 
     @property
     def citations(self) -> list[Citation]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from graph.drafts.records import Citation, Draft, Reference
 
 if TYPE_CHECKING:  # pragma: no cover
+    from graph.drafts.ownbib import OwnBibliography
     from graph.evidence.graph import EvidenceGraph
 
 
@@ -156,8 +157,11 @@ class SourceIndex:
             self._journal_words[r.key] = _words(r.journal or "")
 
     @classmethod
-    def from_graph(cls, eg: EvidenceGraph, draft: Draft | None = None) -> SourceIndex:
-        """Every bib entry of ``eg``, or, given ``draft``, those it can need."""
+    def from_graph(
+        cls, eg: EvidenceGraph, draft: Draft | None = None, own: OwnBibliography | None = None
+    ) -> SourceIndex:
+        """Every bib entry of ``eg``, or, given ``draft``, those it can need
+        (with ``own``, the writer's bibliography, those its cited entries can map to)."""
         fetch = _Fetcher(eg)
         if draft is None:
             index = cls(fetch.rows("bib-index"))
@@ -166,7 +170,8 @@ class SourceIndex:
             return index
         index = cls(fetch=fetch)
         keys = {t for s in draft.sentences for c in s.citations if c.kind in ("pandoc", "wiki") for t in c.targets}
-        entries = (*draft.references, *draft.footnotes)
+        mine = [own.get(k) for k in sorted(keys)] if own else []
+        entries = (*draft.references, *draft.footnotes, *(e.as_reference() for e in mine if e is not None))
         families = {r.first_author for r in entries if r.first_author}
         for c in draft.citations:
             if c.kind == "author-year":
@@ -304,6 +309,12 @@ def _abbreviates(journal: list[str], tokens: list[str]) -> bool:
     return False
 
 
+def difflib_close(key: str, keys: list[str], n: int = 3) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(key, keys, n=n, cutoff=0.6)
+
+
 def _name_forms(family: str) -> list[str]:
     """Folded forms of a family name: whole ("vanderworp") and last word ("worp")."""
     whole = fold(family)
@@ -323,12 +334,20 @@ class Unresolved:
     marker: str
     target: str  #: the key, number or "Family YEAR" that failed
     reason: str
+    #: the key is in the writer's own bibliography, but its entry maps to no corpus source
+    not_in_graph: bool = False
 
     def __str__(self) -> str:
         return f"line {self.line}: citation {self.marker} ({self.target}): {self.reason}"
 
     def to_dict(self) -> dict:
-        return {"line": self.line, "marker": self.marker, "target": self.target, "reason": self.reason}
+        return {
+            "line": self.line,
+            "marker": self.marker,
+            "target": self.target,
+            "reason": self.reason,
+            "not_in_graph": self.not_in_graph,
+        }
 
 
 @dataclass(frozen=True)
@@ -343,20 +362,31 @@ class Resolution:
     reference_keys: tuple[str | None, ...]
     #: per sentence: the citations that count (a tentative narrative one only if it resolved)
     counted: tuple[tuple[Citation, ...], ...] = ()
+    #: cited keys of the writer's own bibliography: key -> (entry, corpus key or None, how)
+    own_keys: dict = field(default_factory=dict)
 
     @property
     def all_unresolved(self) -> list[Unresolved]:
         return [u for group in self.unresolved for u in group]
 
 
-def resolve(draft: Draft, index: SourceIndex) -> Resolution:
+def resolve(draft: Draft, index: SourceIndex, own: OwnBibliography | None = None) -> Resolution:
     """Tie each citation in ``draft`` to bib keys.
 
     Numbers go through the draft's reference list (matched to the bib by
-    :meth:`SourceIndex.match_reference`); pandoc keys must be bib keys;
+    :meth:`SourceIndex.match_reference`); pandoc keys and wiki links are keys
+    of the writer's own bibliography ``own`` when it has them (its entry
+    mapped to a corpus source the same way), else must be bib keys;
     author-year pairs go through the reference list when one matches, else
     straight to the bib by first author and year.
     """
+    mapped: dict = {}
+    if own:
+        cited = {t for c in draft.citations if c.kind in ("pandoc", "wiki") for t in c.targets}
+        for key in sorted(cited):
+            entry = own.get(key)
+            if entry is not None:
+                mapped[key] = (entry, *index.match_reference(entry.as_reference()))
     ref_keys = tuple(index.match_reference(r)[0] for r in draft.references)
     by_label = {r.label: (r, k) for r, k in zip(draft.references, ref_keys)}
     notes = {f.label: (f, index.match_reference(f)[0]) for f in draft.footnotes}
@@ -370,22 +400,35 @@ def resolve(draft: Draft, index: SourceIndex) -> Resolution:
         for c in sentence.citations:
             found = False
             for target in c.targets:
-                key, reason = _resolve_one(c, target, draft, index, by_label, ref_keys, notes)
+                if target in mapped:
+                    entry, key, _ = mapped[target]
+                    reason = "" if key else _not_in_graph(entry)
+                else:
+                    key, reason = _resolve_one(c, target, draft, index, by_label, ref_keys, notes, own)
                 if key:
                     found = True
                     if key not in keys:
                         keys.append(key)
                 elif not c.tentative:
-                    bad.append(Unresolved(c.line, c.marker, target, reason))
+                    bad.append(Unresolved(c.line, c.marker, target, reason, not_in_graph=target in mapped))
             if found or not c.tentative:
                 real.append(c)
         cited.append(tuple(keys))
         unresolved.append(tuple(bad))
         counted.append(tuple(real))
-    return Resolution(tuple(cited), tuple(unresolved), ref_keys, tuple(counted))
+    return Resolution(tuple(cited), tuple(unresolved), ref_keys, tuple(counted), mapped)
 
 
-def _resolve_one(c: Citation, target: str, draft: Draft, index: SourceIndex, by_label, ref_keys, notes=None):
+def _not_in_graph(entry) -> str:
+    what = ", ".join(p for p in (entry.first_author, entry.year) if p)
+    title = entry.title if len(entry.title) <= 50 else entry.title[:49].rstrip() + "…"
+    return (
+        f"{entry.key} ({entry.where}: {what}, {title}) is not in the evidence graph: no corpus source "
+        "has its DOI, PMID or first author, year and title"
+    )
+
+
+def _resolve_one(c: Citation, target: str, draft: Draft, index: SourceIndex, by_label, ref_keys, notes=None, own=None):
     if c.kind == "footnote":
         note, key = (notes or {}).get(target, (None, None))
         if note is None:
@@ -398,8 +441,11 @@ def _resolve_one(c: Citation, target: str, draft: Draft, index: SourceIndex, by_
         if key:
             return key, ""
         close = index.close_keys(target)
+        if own:
+            close = [*difflib_close(target, list(own.entries)), *close][:3]
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        return None, f"no entry {target!r} in sources.bib{hint}"
+        where = f"{own.names} or sources.bib" if own else "sources.bib"
+        return None, f"no entry {target!r} in {where}{hint}"
     if c.kind in ("numeric", "superscript"):
         if not draft.references:
             return None, "the draft has no reference list to look the number up in"

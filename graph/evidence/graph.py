@@ -119,12 +119,7 @@ class EvidenceGraph:
         """Like :meth:`select`, with each term as its plain string (an IRI, a
         literal's lexical form, a blank node's id) or None. Cheaper on big
         results, for code that only needs the strings."""
-        values = getattr(self.backend, "select_values", None)
-        if values is not None:
-            return values(query, bindings)
-        return [
-            {k: None if v is None else str(v) for k, v in row.items()} for row in self.backend.select(query, bindings)
-        ]
+        return self.backend.select_values(query, bindings)
 
     def ask(self, query: str, bindings: dict | None = None) -> bool:
         """Run a SPARQL ASK."""

@@ -308,7 +308,7 @@ def artifact(backend, name: str, build):
     """
     import pickle
 
-    store_path = getattr(backend, "path", None)
+    store_path = backend.path
     if store_path is None:
         return build()
     from graph.model import __version__

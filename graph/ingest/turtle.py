@@ -165,9 +165,16 @@ class _LazyLocator:
 def raise_unknown_keys(unknown: list[Problem]) -> None:
     """Raise the loader's one error for citation keys the BibTeX lacks (the first, and how many more)."""
     if unknown:
+        from graph.model.errors import UnknownKeysError
+
         first = unknown[0]
-        more = f" (and {len(unknown) - 1} more; run `evg validate`)" if len(unknown) > 1 else ""
-        raise InputError(first.path, first.message + more, first.line)
+        # the keys, as unknown_keys wrote them into its messages
+        keys = [m.group(1) for p in unknown if (m := re.match(r"unknown citation key '([^']+)'", p.message))]
+        more = ""
+        if len(unknown) > 1:
+            others = ", ".join(repr(k) for k in keys[1:6]) + (", ..." if len(keys) > 6 else "")
+            more = f" (and {len(unknown) - 1} more: {others}; run `evg validate`)"
+        raise UnknownKeysError(first.path, first.message + more, first.line, keys)
 
 
 def load_rdflib(claim_paths: list[Path], source_path: Path):

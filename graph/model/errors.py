@@ -11,6 +11,7 @@ __all__ = [
     "NotFoundError",
     "Problem",
     "QueryError",
+    "UnknownKeysError",
     "UsageError",
 ]
 
@@ -56,6 +57,14 @@ class InputError(EvidenceGraphError):
     @property
     def line(self) -> int | None:
         return self.problem.line
+
+
+class UnknownKeysError(InputError):
+    """The claims cite keys the BibTeX file lacks (located at the first of them)."""
+
+    def __init__(self, path: str | Path, message: str, line: int | None, keys: list[str]):
+        super().__init__(path, message, line)
+        self.keys = list(keys)
 
 
 class UsageError(EvidenceGraphError):

@@ -80,7 +80,7 @@ def store_location(eg) -> tuple[Path, tempfile.TemporaryDirectory | None]:
     """An on-disk Oxigraph store holding the graph, which worker processes can
     open read-only: the cache's own store when the graph comes from there,
     else a temporary copy (returned too, for the caller to clean up)."""
-    path = getattr(eg.backend, "path", None)
+    path = eg.backend.path
     if path is not None and Path(path).is_dir():
         return Path(path), None
     import pyoxigraph as ox

@@ -280,6 +280,7 @@ def bench_html_5k_browser() -> list[Row]:
 import bench_scale  # noqa: E402  (beside this file)
 
 bench_scale.register(bench, Row, timed)
+bench_scale.register_curve(bench, Row)
 
 
 # --- running -------------------------------------------------------------------------------

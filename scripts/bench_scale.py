@@ -269,3 +269,69 @@ def register(bench, Row, timed) -> None:  # noqa: N803 (the classes bench.py pas
         run_cli(["sources", "warm up", "--claims", str(claims), "--sources", str(bib)])
         warm = run_cli(args, repeat=1)
         return [Row("evg check, 1,000-sentence draft", f"{OPTIONS['claims']:,} claims", warm, 10.0, "warm cache")]
+
+
+def _corpus_of(claims: int) -> tuple[Path, Path]:
+    """The synthetic corpus of ``claims`` claims (seed from --seed), written once."""
+    import tempfile
+
+    folder = Path(tempfile.gettempdir()) / f"evg-bench-{claims}-{OPTIONS['seed']}" / "corpus"
+    if not (folder / "claims.ttl").exists():
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "synthetic.py"), "--claims", str(claims),
+             "--out", str(folder), "--seed", str(OPTIONS["seed"])],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    return folder / "claims.ttl", folder / "sources.bib"
+
+
+#: The whole-graph commands of the cost curve: (row name, evg arguments).
+WHOLE_GRAPH = (
+    ("evg stats", ["stats"]),
+    ("evg sources TEXT", ["sources", "hip strengthening for runners"]),
+    ("evg query evidence-table --format csv", ["query", "evidence-table", "--format", "csv"]),
+    ("evg query sources-for-claim --format csv", ["query", "sources-for-claim", "--format", "csv"]),
+    ("evg query article-statements --format csv", ["query", "article-statements", "--format", "csv"]),
+    *((f"evg export --format {f}", ["export", "--format", f]) for f in ("csl-json", "csv", "graphml", "ttl")),
+)
+
+
+def whole_graph_rows(Row, claims: int, repeat: int = 3) -> list:  # noqa: N803
+    """Each whole-graph command on ``claims`` claims in a fresh cache: the first
+    run (the store built by the first of them), then the median of ``repeat``
+    warm runs beside the start-up of `evg --version` measured in the same run
+    (the reference: a warm run cannot beat the interpreter starting)."""
+    import shutil
+    import tempfile
+
+    claims_ttl, bib = _corpus_of(claims)
+    where = ["--claims", str(claims_ttl), "--sources", str(bib)]
+    cache_dir = Path(tempfile.mkdtemp(prefix="evg-bench-cache-"))
+    env = _env(str(cache_dir))
+    size = f"{claims:,} claims"
+    rows = []
+    try:
+        startup = run_cli(["--version"], env, repeat=5)
+        for name, args in WHOLE_GRAPH:
+            out = ["-o", str(cache_dir / "out")] if args[0] in ("export", "query") else []  # a file, never a device
+            argv = [*args, *where, *out]
+            first = run_cli(argv, env)
+            warm = run_cli(argv, env, repeat=repeat)
+            target = 2.0 if args[0] == "stats" else 1.0 if args[0] == "sources" else 3.0 if args[0] == "query" else 15.0
+            rows.append(Row(f"{name}, first run", size, first, None, "the first row builds the store too"))
+            rows.append(Row(f"{name}, warm", size, warm, target,
+                            f"start-up of evg --version {startup:.2f} s: {warm / startup:.1f}x"))  # fmt: skip
+    finally:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+    return rows
+
+
+def register_curve(bench, Row) -> None:  # noqa: N803
+    @bench("cost-curve")
+    def cost_curve() -> list:
+        """The whole-graph commands at 1,000, 10,000 and --claims claims: first run and warm."""
+        rows = []
+        for n in dict.fromkeys((1_000, 10_000, OPTIONS["claims"])):
+            print(f"  cost curve: {n:,} claims", file=sys.stderr, flush=True)
+            rows.extend(whole_graph_rows(Row, n))
+        return rows

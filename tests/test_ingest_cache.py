@@ -185,3 +185,71 @@ def test_warm_start_imports_no_heavy_modules(cache_dir, corpus):
     env = dict(os.environ, EVG_CACHE_DIR=str(cache_dir))
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
     assert out.stdout == "[]\n"
+
+
+def _artifacts(cache_dir: Path) -> list[str]:
+    (store,) = _stores(cache_dir)
+    folder = cache_dir / "stores" / store / "artifacts"
+    return sorted(p.name.rsplit("-", 1)[0] for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_stats_and_exports_are_kept_beside_the_store(cache_dir, corpus):
+    """Whole-graph results are computed once per set of inputs: the warm run
+    reads them back (no network projection, no rdflib graph) and gives the
+    bytes the uncached run gives."""
+    env = dict(os.environ, EVG_CACHE_DIR=str(cache_dir))
+    where = ["--claims", str(corpus[0]), "--sources", str(corpus[1])]
+    formats = ("ttl", "jsonld", "trig-nanopub", "graphml", "csl-json", "csv")
+    fresh = {}
+    for fmt in formats:
+        args = [sys.executable, "-m", "graph", "export", "--format", fmt, *where]
+        args += ["--single-file"] if fmt == "trig-nanopub" else []
+        fresh[fmt] = subprocess.run([*args, "--no-cache"], check=True, capture_output=True, env=env).stdout
+        first = subprocess.run(args, check=True, capture_output=True, env=env).stdout
+        warm = subprocess.run(args, check=True, capture_output=True, env=env).stdout
+        assert first == warm == fresh[fmt], fmt
+    folders = {}
+    for run in ("--no-cache", "first", "warm"):
+        out = cache_dir.parent / f"nanopubs-{run.strip('-')}"
+        args = [sys.executable, "-m", "graph", "export", "--format", "trig-nanopub", *where, "-o", str(out)]
+        subprocess.run([*args, run] if run == "--no-cache" else args, check=True, capture_output=True, env=env)
+        folders[run] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert len(folders["--no-cache"]) == 71
+    assert folders["first"] == folders["warm"] == folders["--no-cache"]
+    stats = [sys.executable, "-m", "graph", "stats", "--format", "json", *where]
+    uncached = subprocess.run([*stats, "--no-cache"], check=True, capture_output=True, env=env).stdout
+    assert subprocess.run(stats, check=True, capture_output=True, env=env).stdout == uncached
+    assert [a for a in _artifacts(cache_dir) if a.startswith(("export-", "stats-"))] == sorted(
+        [f"export-{fmt}-6d49f10e2727212e-1" for fmt in (*formats, "trig-nanopub-files")] + ["stats-1"]
+    )
+    code = (
+        "import sys, graph\n"
+        "from graph.evidence.stats import compute_stats\n"
+        "from graph.export import export\n"
+        f"eg = graph.load(claims={str(corpus[0])!r}, sources={str(corpus[1])!r}, cache=True)\n"
+        "s = compute_stats(eg)\n"
+        "text = export(eg, 'ttl')\n"
+        "print(s.claims, len(text) > 0, [m for m in ('networkx', 'rdflib.plugins.serializers.turtle') "
+        "if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
+    assert out.stdout == "71 True []\n"
+
+
+def test_unbound_named_queries_are_answered_once(cache_dir, corpus):
+    """`evg query NAME` left unbound is kept beside the store; bound queries,
+    files and -e text always run. The kept answer is the uncached one."""
+    env = dict(os.environ, EVG_CACHE_DIR=str(cache_dir))
+    where = ["--claims", str(corpus[0]), "--sources", str(corpus[1])]
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "graph", "query", *args, *where], check=True, capture_output=True,
+                              text=True, env=env).stdout  # fmt: skip
+
+    fresh = run("evidence-table", "--format", "csv", "--no-cache")
+    assert run("evidence-table", "--format", "csv") == run("evidence-table", "--format", "csv") == fresh
+    assert fresh.count("\n") == 92  # the header and 91 citations
+    run("evidence-table", "--format", "csv", "--param", "claim=itbs-compression-syndrome")
+    run("-e", "SELECT ?c WHERE { ?c a ev:Claim }", "--format", "csv")
+    kept = [a for a in _artifacts(cache_dir) if a.startswith("query-")]
+    assert kept == [f"query-evidence-table-csv-{a.rsplit('-', 1)[-1]}" for a in kept] and len(kept) == 1

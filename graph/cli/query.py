@@ -103,6 +103,7 @@ def query(claims, sources, query, expression, fmt, params, list_, terms, quiet, 
         return
     if expression is not None and query is not None:
         raise click.UsageError("give either QUERY (a file or a name) or -e TEXT, not both")
+    named = None
     if expression is not None:
         if not expression.strip():
             raise click.UsageError("the -e query string is empty")
@@ -126,12 +127,25 @@ def query(claims, sources, query, expression, fmt, params, list_, terms, quiet, 
     from graph.sparql import format_result, run_query
 
     eg = _graph(claims, sources, endpoint)
-    result = run_query(eg, text, bound, allow_service=allow_service, where=where, documented=documented)
-    write_output(format_result(result, fmt), output)
-    if not quiet:
+
+    def answer() -> tuple[str, list[str]]:
         from graph.sparql.hints import empty_result_hints
 
-        for hint in empty_result_hints(eg, text, result):
+        result = run_query(eg, text, bound, allow_service=allow_service, where=where, documented=documented)
+        return format_result(result, fmt), [str(h) for h in empty_result_hints(eg, text, result)]
+
+    if endpoint or named is None or bound:
+        out, hints = answer()
+    else:
+        # A named query left unbound lists the whole graph: its answer depends on
+        # the graph alone, so with the on-disk cache it is computed once per set of inputs.
+        import hashlib
+
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+        out, hints = eg.cached(f"query-{where}-{fmt}-{digest}", answer)
+    write_output(out, output)
+    if not quiet:
+        for hint in hints:
             click.echo(f"evg: hint: {hint}", err=True)
 
 
@@ -257,7 +271,9 @@ def _write_folder(folder: Path, eg, options) -> None:
 
     if folder.exists() and not folder.is_dir():
         raise click.BadParameter(f"{folder} is a file; trig-nanopub writes a folder", param_hint="-o")
-    files = nanopub_files(eg, options)
+    from graph.export import kept
+
+    files = kept(eg, "trig-nanopub-files", options, lambda: nanopub_files(eg, options))
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         with atomic_write(folder / name) as fh:

@@ -97,11 +97,14 @@ def projection(eg):
 
     summaries = {s.iri: s for s in eg.claim_summaries()}
     net = nx.MultiDiGraph()
+    designs: dict = {}  # ten or so designs label 50,000 sources: one lookup each, not one a source
     for row in eg.select(query_text("network/nodes.rq")):
         node = compact_iri(row["node"])
         attrs: dict = {"kind": str(row["kind"]), "label": str(row["label"]) if row["label"] is not None else node}
         if row["design"] is not None:
-            attrs["design"] = eg.label(row["design"])
+            if row["design"] not in designs:
+                designs[row["design"]] = eg.label(row["design"])
+            attrs["design"] = designs[row["design"]]
         if row["rank"] is not None:
             attrs["rank"] = int(row["rank"])
         if row["node"] in summaries:

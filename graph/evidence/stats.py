@@ -50,7 +50,19 @@ _CITED = "SELECT DISTINCT ?source WHERE { ?statement cito:citesAsEvidence ?sourc
 _COUNT = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {type} }}"
 
 
+#: The name of the stats kept beside a cached store; change it when what
+#: compute_stats counts, or how, changes.
+ARTIFACT = "stats-1"
+
+
 def compute_stats(eg: EvidenceGraph) -> Stats:
+    """The counts of ``eg``. They depend on the graph alone, so with the on-disk
+    cache they are computed once per set of inputs and read back afterwards
+    (at 100,000 claims: minutes of whole-graph queries, then milliseconds)."""
+    return eg.cached(ARTIFACT, lambda: _compute_stats(eg))
+
+
+def _compute_stats(eg: EvidenceGraph) -> Stats:
     from graph.model.namespaces import prefix_header
 
     header = prefix_header()

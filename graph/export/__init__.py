@@ -20,7 +20,17 @@ from typing import ClassVar
 
 from graph.model.errors import NotFoundError
 
-__all__ = ["DEFAULT_LICENSE", "FORMATS", "ISO_DATE", "REGISTRY", "ExportOptions", "Exporter", "export", "get_exporter"]
+__all__ = [
+    "DEFAULT_LICENSE",
+    "FORMATS",
+    "ISO_DATE",
+    "REGISTRY",
+    "ExportOptions",
+    "Exporter",
+    "export",
+    "get_exporter",
+    "kept",
+]
 
 
 #: The licence nanopublications carry unless told otherwise.
@@ -86,6 +96,31 @@ def get_exporter(name: str) -> Exporter:
     return getattr(importlib.import_module(module), attr)()
 
 
+#: Part of the name of the exports kept beside a cached store; change it when
+#: any exporter's output changes.
+ARTIFACT_VERSION = 1
+
+
 def export(eg, fmt: str, options: ExportOptions | None = None) -> str:
-    """Export ``eg`` in format ``fmt`` (one of :data:`FORMATS`)."""
-    return get_exporter(fmt).render(eg, options or ExportOptions())
+    """Export ``eg`` in format ``fmt`` (one of :data:`FORMATS`).
+
+    An export depends on the graph and the options alone, so with the on-disk
+    cache each (format, every option) is rendered once per set of inputs and
+    read back afterwards (see :meth:`graph.evidence.graph.EvidenceGraph.cached`).
+    """
+    exporter = get_exporter(fmt)
+    options = options or ExportOptions()
+    return kept(eg, fmt, options, lambda: exporter.render(eg, options))
+
+
+def kept(eg, kind: str, options: ExportOptions, build):
+    """``build()``, kept beside the cached store under a name made of ``kind``
+    and every field of ``options`` (a no-op without the cache)."""
+    import dataclasses
+    import hashlib
+
+    settings = hashlib.blake2b(repr(dataclasses.astuple(options)).encode(), digest_size=8).hexdigest()
+    cached = getattr(eg, "cached", None)
+    if cached is None:
+        return build()
+    return cached(f"export-{kind}-{settings}-{ARTIFACT_VERSION}", build)

@@ -42,6 +42,15 @@ def evidence_rows(eg) -> list[dict[str, str]]:
     from graph.model.namespaces import ARTICLE, CLAIM, EV, SOURCE, local_name
     from graph.sparql import named_query
 
+    labels: dict = {}  # a few designs and verdicts label 200,000 rows: one lookup each, not one a row
+
+    def label(node) -> str:
+        if node is None:
+            return ""
+        if node not in labels:
+            labels[node] = eg.label(node)
+        return labels[node]
+
     out = []
     for row in eg.select(named_query("evidence-table").text):
         stance = (local_name(row["stance"], EV._NS) or "").lower() if row["stance"] is not None else ""
@@ -57,9 +66,9 @@ def evidence_rows(eg) -> list[dict[str, str]]:
                 "stance": stance,
                 "relation": relation,
                 "source": source,
-                "study_design": eg.label(row["design"]) if row["design"] is not None else "",
+                "study_design": label(row["design"]),
                 "evidence_rank": str(row["rank"]) if row["rank"] is not None else "",
-                "verdict": eg.label(row["verdict"]) if row["verdict"] is not None else "",
+                "verdict": label(row["verdict"]),
                 "quote": str(row["quote"]) if row["quote"] is not None else "",
             }
         )

@@ -170,6 +170,10 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
     """Write to a temporary file beside ``path`` and rename it into place on
     success, so that a failure never leaves a half-written file."""
     target = Path(path)
+    if target.exists() and not target.is_dir() and not target.is_file():
+        # /dev/null, /dev/stdout, a FIFO: written in place; renaming over it would replace the device
+        yield from _write_in_place(target, mode, encoding)
+        return
     try:
         if target.is_dir():
             raise InputError(target, "cannot write: is a folder, not a file")
@@ -195,6 +199,15 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
         with suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _write_in_place(target: Path, mode: str, encoding: str | None) -> Iterator:
+    try:
+        fh = open(target, mode, encoding=None if "b" in mode else encoding)  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(target, f"cannot write: {_os_reason(exc)}") from None
+    with fh:
+        yield fh
 
 
 # --- the cache folder ----------------------------------------------------------------

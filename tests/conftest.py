@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -111,3 +112,31 @@ def evg(capsys):
 def articles_dir() -> Path:
     require_or_skip(ARTICLES.is_dir(), f"article texts not found at {ARTICLES}")
     return ARTICLES
+
+
+#: Debian's Chromium, which the browser tests drive through Playwright (never a downloaded browser).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Real headless Chromium, one per test module."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require_or_skip(sync_playwright is not None, "playwright is not installed (pip install -e '.[test]')")
+    require_or_skip(CHROMIUM.exists() or shutil.which("chromium") is not None, f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

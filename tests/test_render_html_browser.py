@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,35 +18,11 @@ import pytest
 import graph
 from graph.render.html import build_html
 
-from .conftest import DATA, ROOT, require_or_skip
+from .conftest import DATA, ROOT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 XSS = DATA / "xss"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require_or_skip(sync_playwright is not None, "playwright is not installed (pip install -e '.[test]')")
-    require_or_skip(CHROMIUM.exists() or shutil.which("chromium") is not None, f"no Chromium at {CHROMIUM}")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @dataclass

@@ -7,7 +7,6 @@ rows are read from the page, and no request leaves the server's own origin
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +19,6 @@ from graph.server.app import ASSETS, declare_prefixes
 from graph.sparql import list_queries, named_query
 
 from .conftest import CORPUS, ROOT, require_or_skip
-from .test_render_html_browser import ARGS, CHROMIUM
 from .test_server_endpoint import _free_port, _have_server_stack
 
 pytestmark = [pytest.mark.server, pytest.mark.browser, pytest.mark.slow]
@@ -81,20 +79,6 @@ def test_page_is_served_with_a_strict_policy(server):
     assert "connect-src 'self'" in policy
     assert '<script src="/assets/yasgui.min.js"></script>' in html
     assert "{{DATA}}" not in html
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require_or_skip(sync_playwright is not None, "playwright is not installed (pip install -e '.[test]')")
-    require_or_skip(CHROMIUM.exists() or shutil.which("chromium") is not None, f"no Chromium at {CHROMIUM}")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def test_run_a_bound_named_query_from_the_page(server, browser):

@@ -170,7 +170,11 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
     """Write to a temporary file beside ``path`` and rename it into place on
     success, so that a failure never leaves a half-written file."""
     target = Path(path)
-    if target.exists() and not target.is_dir() and not target.is_file():
+    try:
+        special = target.exists() and not target.is_dir() and not target.is_file()
+    except OSError:  # a name too long, say: the write below reports it
+        special = False
+    if special:
         # /dev/null, /dev/stdout, a FIFO: written in place; renaming over it would replace the device
         yield from _write_in_place(target, mode, encoding)
         return

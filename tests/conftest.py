@@ -10,9 +10,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import html
 import importlib.util
 import os
+import re
 import shutil
+import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -140,3 +145,57 @@ def browser():
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def pandoc():
+    require_or_skip(shutil.which("pandoc") is not None, "pandoc not installed (Debian package pandoc)")
+
+    """Runs ``pandoc --citeproc`` (Debian package pandoc) over a bibliography file."""
+    from graph.bibliography.csl import resolve_style
+
+    def run(style: str, bibliography) -> dict[str, str]:
+        """{key: reference} as pandoc --citeproc prints the whole bibliography (HTML, tags dropped)."""
+        command = ["pandoc", "--citeproc", "-f", "markdown", "-t", "html", "--wrap=none"]
+        command += ["--csl", str(resolve_style(style)), "--bibliography", str(bibliography)]
+        out = subprocess.run(
+            command,
+            input='---\nnocite: "@*"\n---\n',
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        refs = {}
+        for m in re.finditer(r'<div id="ref-([^"]+)"[^>]*>\n(.*?)\n</div>', out, re.S):
+            body = re.sub(r'<div class="csl-left-margin">.*?</div>', "", m.group(2), flags=re.S)
+            refs[m.group(1)] = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", body))).strip()
+        return refs
+
+    return run
+
+
+@contextlib.contextmanager
+def evg_serve(port: int, *options: str, cache_dir):
+    """A real ``evg serve`` process on 127.0.0.1:``port`` over the bundled corpus; yields
+    (process, the line it announces itself with) and stops it by its PID."""
+    env = dict(os.environ, EVG_CACHE_DIR=str(cache_dir))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph", "serve", "--port", str(port), *options, *CORPUS],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        yield process, process.stdout.readline()
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait()
+        process.stdout.close()
+        process.stderr.close()

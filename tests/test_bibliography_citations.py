@@ -10,11 +10,7 @@ both outputs spelt out and the reason.
 
 from __future__ import annotations
 
-import html
 import json
-import re
-import shutil
-import subprocess
 
 import pybtex
 import pytest
@@ -78,30 +74,6 @@ def _entries():
 
 
 ENTRIES = _entries()
-
-
-@pytest.fixture(scope="module")
-def pandoc():
-    require_or_skip(shutil.which("pandoc") is not None, "pandoc not installed (Debian package pandoc)")
-
-    def run(style: str, bibliography) -> dict[str, str]:
-        """{key: reference} as pandoc --citeproc prints the whole bibliography (HTML, tags dropped)."""
-        command = ["pandoc", "--citeproc", "-f", "markdown", "-t", "html", "--wrap=none"]
-        command += ["--csl", str(resolve_style(style)), "--bibliography", str(bibliography)]
-        out = subprocess.run(
-            command,
-            input='---\nnocite: "@*"\n---\n',
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        refs = {}
-        for m in re.finditer(r'<div id="ref-([^"]+)"[^>]*>\n(.*?)\n</div>', out, re.S):
-            body = re.sub(r'<div class="csl-left-margin">.*?</div>', "", m.group(2), flags=re.S)
-            refs[m.group(1)] = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", body))).strip()
-        return refs
-
-    return run
 
 
 def _ours(style: str) -> dict[str, str]:

@@ -24,7 +24,7 @@ from graph.export.table import COLUMNS
 from graph.model.errors import NotFoundError
 from graph.model.namespaces import CITO, CLAIM, DCTERMS, EV, NANOPUB, NP, OA, PREFIXES, PROV, RDF, SOURCE, XSD
 
-from .conftest import CORPUS, DATA, ROOT, require_or_skip
+from .conftest import CORPUS, DATA, require_or_skip
 
 
 @pytest.fixture(scope="module")
@@ -320,45 +320,14 @@ def test_csl_json_carries_issn_and_url(tmp_path):
     }
 
 
-def test_csl_json_renders_the_same_through_pandoc(exports, tmp_path):
+def test_csl_json_renders_the_same_through_pandoc(exports, tmp_path, eg, pandoc):
     # The exported file, read by pandoc --citeproc, gives the references evg prints.
-    import html
-    import re
-    import shutil
-    import subprocess
-
     from graph.bibliography.citations import format_citation
-    from graph.bibliography.csl import resolve_style
 
-    from .conftest import require_or_skip
-
-    require_or_skip(shutil.which("pandoc") is not None, "pandoc not installed (Debian package pandoc)")
     json_file = tmp_path / "sources.json"
     json_file.write_text(exports["csl-json"], encoding="utf-8")
-    import graph
-
-    eg = graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib")
     for style in ("vancouver", "apa"):
-        out = subprocess.run(
-            [
-                "pandoc",
-                "--citeproc",
-                "-t",
-                "html",
-                "--csl",
-                str(resolve_style(style)),
-                "--bibliography",
-                str(json_file),
-            ],
-            input='---\nnocite: "@*"\n---\n',
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        refs = {}
-        for m in re.finditer(r'<div id="ref-([^"]+)"[^>]*>\n(.*?)\n</div>', out, re.S):
-            body = re.sub(r'<div class="csl-left-margin">.*?</div>', "", m.group(2), flags=re.S)
-            refs[m.group(1)] = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", body))).strip()
+        refs = pandoc(style, json_file)
         assert len(refs) == 9
         assert refs == {key: format_citation(eg, key, style) for key in refs}
 

@@ -6,10 +6,6 @@ rows are read from the page, and no request leaves the server's own origin
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import urllib.request
 
 import pytest
@@ -18,7 +14,7 @@ from graph.model.namespaces import PREFIXES
 from graph.server.app import ASSETS, declare_prefixes
 from graph.sparql import list_queries, named_query
 
-from .conftest import CORPUS, ROOT, require_or_skip
+from .conftest import evg_serve, require_or_skip
 from .test_server_endpoint import _free_port, _have_server_stack
 
 pytestmark = [pytest.mark.server, pytest.mark.browser, pytest.mark.slow]
@@ -48,27 +44,9 @@ def test_declare_prefixes_adds_only_the_missing_ones_after_the_comments():
 def server(tmp_path_factory):
     require_or_skip(_have_server_stack(), "Starlette and uvicorn are not installed (pip install '.[server]')")
     port = _free_port()
-    env = dict(os.environ, EVG_CACHE_DIR=str(tmp_path_factory.mktemp("editor-cache")))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graph", "serve", "--port", str(port), "--timeout", "10", *CORPUS],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    try:
-        assert process.stdout.readline().endswith(f"http://127.0.0.1:{port}/query\n")
+    with evg_serve(port, "--timeout", "10", cache_dir=tmp_path_factory.mktemp("editor-cache")) as (_process, first):
+        assert first.endswith(f"http://127.0.0.1:{port}/query\n")
         yield f"http://127.0.0.1:{port}"
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-        process.stdout.close()
-        process.stderr.close()
 
 
 def test_page_is_served_with_a_strict_policy(server):

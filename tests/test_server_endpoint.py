@@ -26,7 +26,7 @@ from rdflib.query import Result
 
 from graph.sparql import list_queries, named_query, run_query
 
-from .conftest import ROOT, require_or_skip
+from .conftest import ROOT, evg_serve, require_or_skip
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -95,29 +95,10 @@ class Endpoint:
 def endpoint(tmp_path_factory):
     require_or_skip(_have_server_stack(), "Starlette and uvicorn are not installed (pip install '.[server]')")
     port = _free_port()
-    env = dict(os.environ, EVG_CACHE_DIR=str(tmp_path_factory.mktemp("serve-cache")))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graph", "serve", "--port", str(port), "--timeout", "2", "--workers", "2", *CORPUS],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    try:
-        first = process.stdout.readline()
+    options = ("--timeout", "2", "--workers", "2")
+    with evg_serve(port, *options, cache_dir=tmp_path_factory.mktemp("serve-cache")) as (process, first):
         assert first == f"SPARQL endpoint (read-only, 2 s query timeout, 2 workers): http://127.0.0.1:{port}/query\n"
         yield Endpoint(process, port)
-    finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait()
-        process.stdout.close()
-        process.stderr.close()
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph.evidence.index import Answer, ClaimDetail, Match, SourceClaims, SourceRef
+from graph.evidence.index import Answer, ClaimDetail, SourceClaims, SourceRef
 from graph.model.namespaces import EV
 from graph.model.rules import counts_as_support
 from graph.model.words import plural
@@ -36,10 +36,8 @@ __all__ = [
     "answer_markdown",
     "claim_markdown",
     "evidence_table",
-    "matches_markdown",
     "md_text",
     "print_answer",
-    "print_claims",
     "print_source",
     "render_report",
     "source_markdown",
@@ -273,16 +271,6 @@ def claim_markdown(claim: ClaimDetail, heading: str, score: float | None = None,
     return "\n".join(lines) + "\n"
 
 
-def matches_markdown(query: str, matches: list[Match]) -> str:
-    """The Markdown of ``evg sources``."""
-    out = [f"# Sources for: {md_text(query)}", ""]
-    if not matches:
-        out.append("No claim matches.\n")
-    for n, m in enumerate(matches, 1):
-        out.append(claim_markdown(m.claim, f"{n}. {m.claim.text}", m.score))
-    return "\n".join(out)
-
-
 def answer_markdown(answer: Answer) -> str:
     """The Markdown of ``evg sources``: the matches, or "nothing in the
     graph matches" and the related claims."""
@@ -361,13 +349,6 @@ def _claim_table(claim: ClaimDetail, heading: str, score: float | None = None, r
         cell.append(f"\n{st.title} ({st.stance}; {cites})", style="dim")
         table.add_row("stated in" if i == 0 else "", cell)
     return table
-
-
-def print_claims(items: list[tuple[ClaimDetail, float | None]]) -> None:
-    """Print claims as terminal tables (``evg sources``)."""
-    console = _console()
-    for n, (claim, score) in enumerate(items, 1):
-        console.print(_claim_table(claim, f"{n}. {claim.text}", score))
 
 
 def print_answer(answer: Answer) -> None:

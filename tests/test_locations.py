@@ -146,4 +146,7 @@ def test_bibtex_error_location(tmp_path, capsys, name):
     if exit_code == 2:
         assert (out, err) == ("", f"evg: error: {path}:{expected}\n")
     else:
-        assert out.splitlines()[0] == f"{path}:{expected}"
+        # validate orders its findings by file path, so where this file's lines fall
+        # among the claims file's depends on where the checkout lives
+        ours = [line for line in out.splitlines() if line.startswith(f"{path}:")]
+        assert ours == [f"{path}:{expected}"]

@@ -81,3 +81,12 @@ def test_anything_else_is_general(how):
 )
 def test_other_and_hostile_queries_are_general(text):
     assert lane(text) == GENERAL
+
+
+def test_every_named_query_is_far_shorter_than_the_lane_limit():
+    from graph.server.lanes import _LONGEST
+
+    assert max(len(q.text) for q in list_queries()) < _LONGEST // 4
+    padded = named_query("sources-for-claim").text.replace("WHERE {", "WHERE { VALUES ?claim { claim:a }", 1)
+    assert lane(padded) == LOOKUP
+    assert lane(padded + "#" * _LONGEST) == GENERAL  # a comment this long is not a lookup

@@ -21,11 +21,16 @@ __all__ = ["GENERAL", "LOOKUP", "lane"]
 LOOKUP = "lookup"
 GENERAL = "general"
 
+#: Characters; the longest shipped named query is under 3,000.
+_LONGEST = 20_000
+
 
 def lane(text: str) -> str:
     """:data:`LOOKUP` for a bound named query as described above, else :data:`GENERAL`."""
     from graph.sparql.text import significant_tokens
 
+    if len(text) > _LONGEST:  # no bound named query is this long: do not even tokenize it
+        return GENERAL
     shape = _shape(significant_tokens(text))
     if shape is None:
         return GENERAL

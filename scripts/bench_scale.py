@@ -146,9 +146,7 @@ def _bare_pyoxigraph_floor(cache_dir: Path) -> dict:
         f"import pyoxigraph as ox\nox.Store.read_only({str(stores[0])!r}).dump(output={str(dump)!r}, "
         "format=ox.RdfFormat.N_QUADS)\n"
     )
-    memory = measure(
-        f"import pyoxigraph as ox\nox.Store().load(path={str(dump)!r}, format=ox.RdfFormat.N_QUADS)\n"
-    )
+    memory = measure(f"import pyoxigraph as ox\nox.Store().load(path={str(dump)!r}, format=ox.RdfFormat.N_QUADS)\n")
     target = _workdir() / "floor-store"
     shutil.rmtree(target, ignore_errors=True)
     disk = measure(

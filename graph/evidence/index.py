@@ -431,7 +431,7 @@ class EvidenceIndex:
         return {c: self._detail(c, style) for c in sorted(raw.labels)}
 
     def detail(self, claim: str, style: str = "vancouver") -> ClaimDetail:
-        if style in self._details or len(self.eg) <= ALL_DETAILS_UP_TO:
+        if style in self._details or len(self.eg) <= min(ALL_DETAILS_UP_TO, PER_CLAIM_ABOVE):
             return self.details(style)[claim]
         from graph.bibliography.citations import check_style
 

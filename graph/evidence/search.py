@@ -51,6 +51,7 @@ from operator import add, itemgetter
 
 __all__ = [
     "BROADER_WEIGHT",
+    "FRAMING_WEIGHT",
     "QUOTE_WEIGHT",
     "SOURCE_WEIGHT",
     "TOPIC_WEIGHT",
@@ -79,6 +80,8 @@ COVERAGE_POWER = 1.0
 #: synonym has it) weighs this many times the largest idf in coverage: a
 #: question about "acupuncture" is not answered by claims about the IT band.
 UNSEEN_FACTOR = 2.0
+#: Share of a content word's weight that a framing word (:data:`_FRAMING`) has.
+FRAMING_WEIGHT = 0.2
 #: BM25 parameters.
 K1 = 1.2
 B = 0.75
@@ -100,6 +103,18 @@ _STOP = frozenset(
     such than that the their theirs them themselves then there these they this those through thus to too true
     under until up upon us very via was wasn we were what when where whether which while who whom whose why will
     with within without won would yes yet you your yours yourself yourselves claim claims
+    """.split()  # noqa: SIM905
+)
+
+#: Words that frame a question rather than name its subject ("is it true
+#: that...", "what actually causes...", "does X help", "is X good for"):
+#: kept, but a claim's having them counts :data:`FRAMING_WEIGHT` of a content
+#: word, in BM25 and in coverage.
+_FRAMING = frozenset(
+    """
+    actual actually anything bad best better cause caused causes causing correct does done everything fact
+    fix fixes good happen happens help helps idea kind lot make makes mean means part people proper
+    properly real something thing things true truly way ways work worth
     """.split()  # noqa: SIM905
 )
 
@@ -181,6 +196,14 @@ class Analyzer:
         self.groups: dict[str, tuple[str, ...]] = {}
         #: first stem -> [(phrase stems, target phrases)]: one-way expansions ("glutes" > ...)
         self._expansions: dict[str, list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]] = defaultdict(list)
+        synonyms = [g if isinstance(g, Expansion) else list(g) for g in synonyms]
+        for group in synonyms:  # acronyms are not stemmed: "ITBS" is not "ITB"
+            for phrase in group:
+                for token in _TOKEN.findall(phrase):
+                    if len(token) > 1 and token.isupper() and token.isalpha():
+                        self._stems[token.lower()] = token.lower()
+        #: stems of the question-framing words (:data:`_FRAMING`)
+        self.framing = frozenset(self.stem(w) for w in _FRAMING)
         for group in synonyms:
             if isinstance(group, Expansion):
                 self.add_expansion(group.phrase, group.targets)
@@ -260,15 +283,21 @@ class Analyzer:
     def _kept(plain: list[str], words: list[str]) -> list[tuple[str, str]]:
         return [(p, w) for p, w in zip(plain, words) if (p not in _STOP and len(p) > 1) or p.isdigit()]
 
+    def _expansions_at(self, words: list[str], i: int) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]:
+        """The longest expansion phrases found at ``words[i]``: "step ups"
+        (strengthening) stands for itself, not also for "steps" (cadence)."""
+        found = [(p, t) for p, t in self._expansions.get(words[i], ()) if tuple(words[i : i + len(p)]) == p]
+        longest = max((len(p) for p, _ in found), default=0)
+        return [(p, t) for p, t in found if len(p) == longest]
+
     def _concepts(self, words: list[str]) -> list[str]:
         concepts: list[str] = []
         for i, word in enumerate(words):
             for phrase, term in self._phrases.get(word, ()):
                 if tuple(words[i : i + len(phrase)]) == phrase:
                     concepts.append(term)
-            for phrase, targets in self._expansions.get(word, ()):
-                if tuple(words[i : i + len(phrase)]) == phrase:
-                    concepts.extend(self._group_of(t) or "~" + "_".join(t) for t in targets)
+            for _, targets in self._expansions_at(words, i):
+                concepts.extend(self._group_of(t) or "~" + "_".join(t) for t in targets)
         return concepts
 
     def units(self, text: str, known=None) -> list[tuple[str, frozenset[str]]]:
@@ -287,12 +316,11 @@ class Analyzer:
                 if tuple(words[i : i + len(phrase)]) == phrase:
                     for j in range(i, i + len(phrase)):
                         cover[j].add(term)
-            for phrase, targets in self._expansions.get(word, ()):
-                if tuple(words[i : i + len(phrase)]) == phrase:
-                    for target in targets:
-                        term = self._group_of(target) or "~" + "_".join(target)
-                        for j in range(i, i + len(phrase)):
-                            cover[j].add(term)
+            for phrase, targets in self._expansions_at(words, i):
+                for target in targets:
+                    term = self._group_of(target) or "~" + "_".join(target)
+                    for j in range(i, i + len(phrase)):
+                        cover[j].add(term)
         out: dict[str, set[str]] = {}
         for i, (p, w) in enumerate(zip(plain, words)):
             if (p not in _STOP and len(p) > 1) or p.isdigit():
@@ -417,12 +445,21 @@ class SearchIndex:
     def unit_weight(self, unit: tuple[str, frozenset[str]]) -> float:
         """A query word's weight: its idf, or if the index has never seen it,
         the smallest idf among the concepts standing for it (else the largest
-        idf possible)."""
+        idf possible); a framing word ("actually", "help") weighs
+        :data:`FRAMING_WEIGHT` of that, at most of the largest idf."""
         word, terms = unit
+        if word in self.analyzer.framing:
+            return FRAMING_WEIGHT * min(self.idf.get(word, self._unseen_idf), self._unseen_idf)
         if word in self.idf:
             return self.idf[word]
         seen = [self.idf[t] for t in terms if t in self.idf]
         return min(seen) if seen else UNSEEN_FACTOR * self._unseen_idf
+
+    def framing_terms(self, units: list[tuple[str, frozenset[str]]]) -> frozenset[str]:
+        """The terms that stand only for framing words of the query."""
+        framing = self.analyzer.framing
+        content = {t for w, ts in units if w not in framing for t in ts}
+        return frozenset(t for w, ts in units if w in framing for t in ts if t not in content)
 
     def coverage(self, units: list[tuple[str, frozenset[str]]], doc: int) -> float:
         """The share of the query's weight (:meth:`unit_weight`) whose words,
@@ -441,8 +478,10 @@ class SearchIndex:
         ``correct``, misspelt words are read as the closest known word
         (:meth:`Analyzer.correct`)."""
         units = self.query_units(text, correct) if correct else None
+        framing: frozenset[str] = frozenset()
         if units is not None:
             terms = list(dict.fromkeys(t for _, ts in units for t in sorted(ts)))
+            framing = self.framing_terms(units)
         else:
             terms = self.query_terms(text)
         scores: dict[int, float] = {}
@@ -454,6 +493,8 @@ class SearchIndex:
 
         for term in sorted((t for t in terms if t in self.postings), key=lambda t: len(self.postings[t])):
             posting = self.postings[term]
+            if term in framing:
+                posting = {n: FRAMING_WEIGHT * v for n, v in posting.items()}
             room = OPEN_LIMIT - len(scores) if opening else 0
             if room >= len(posting):
                 add_weights(posting.keys(), posting)

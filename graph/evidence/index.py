@@ -460,8 +460,10 @@ class EvidenceIndex:
 
     @cached_property
     def search_index(self) -> SearchIndex:
+        from graph.evidence.search import index_key
+
         # Kept beside the cached store: building it for 100,000 claims takes seconds.
-        return self.eg.cached("search-index-3", self._build_search_index)
+        return self.eg.cached(f"search-index-3-{index_key()}", self._build_search_index)
 
     def _build_search_index(self) -> SearchIndex:
         from graph.evidence.search import BROADER_WEIGHT, QUOTE_WEIGHT, SOURCE_WEIGHT, SearchIndex, graph_synonyms

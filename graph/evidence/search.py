@@ -61,6 +61,7 @@ __all__ = [
     "SearchIndex",
     "curated_synonyms",
     "graph_synonyms",
+    "index_key",
     "number_words_to_digits",
 ]
 
@@ -115,8 +116,13 @@ _FRAMING = frozenset(
     actual actually anything bad best better cause caused causes causing correct does done everything fact
     fix fixes good happen happens help helps idea kind lot make makes mean means part people proper
     properly real something thing things true truly way ways work worth
+    evidence find finding findings finds found paper research result results say said says science scientific
+    show showed shown shows studies study
     """.split()  # noqa: SIM905
 )
+
+#: Skipped inside synonym phrases: "outside of knee" is "outside of the knee".
+_ARTICLES = frozenset(("the", "a", "an", "my", "your"))
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -228,8 +234,7 @@ class Analyzer:
     def add_group(self, phrases: Iterable[str]) -> None:
         """Make the phrases synonyms of each other. A phrase already in a
         group joins that group, so overlapping lists merge."""
-        keyed = [tuple(self.words(p)) for p in phrases]
-        keyed = [k for k in keyed if k]
+        keyed = [k for k in map(self._key, phrases) if k]
         if len(keyed) < 2:
             return
         existing = [self._group_of(k) for k in keyed]
@@ -252,8 +257,8 @@ class Analyzer:
     def add_expansion(self, phrase: str, targets: Iterable[str]) -> None:
         """Make ``phrase`` also add the concept terms of each target phrase
         (one way: "glutes" reaches "gluteus medius", not the reverse)."""
-        key = tuple(self.words(phrase))
-        keyed = tuple(k for k in (tuple(self.words(t)) for t in targets) if k)
+        key = self._key(phrase)
+        keyed = tuple(k for k in map(self._key, targets) if k)
         if not key or not keyed:
             return
         for k in keyed:  # a target in no group yet gets its own, so texts that use it carry its term
@@ -262,6 +267,24 @@ class Analyzer:
                 self._phrases[k[0]].append((k, term))
                 self.groups[term] = (k,)
         self._expansions[key[0]].append((key, keyed))
+
+    def _key(self, phrase: str) -> tuple[str, ...]:
+        """A phrase as matched: its stems, articles left out."""
+        words = self.words(phrase)
+        return tuple(w for w in words if w not in _ARTICLES) or tuple(words)
+
+    @staticmethod
+    def _match(words: list[str], i: int, phrase: tuple[str, ...]) -> int:
+        """Where ``phrase`` found at ``words[i]`` ends (articles between its
+        words skipped), or 0 if it is not there."""
+        j = i
+        for n, part in enumerate(phrase):
+            while n and j < len(words) and words[j] in _ARTICLES and part not in _ARTICLES:
+                j += 1
+            if j >= len(words) or words[j] != part:
+                return 0
+            j += 1
+        return j
 
     def _group_of(self, phrase: tuple[str, ...]) -> str | None:
         for p, term in self._phrases.get(phrase[0], ()):
@@ -283,18 +306,19 @@ class Analyzer:
     def _kept(plain: list[str], words: list[str]) -> list[tuple[str, str]]:
         return [(p, w) for p, w in zip(plain, words) if (p not in _STOP and len(p) > 1) or p.isdigit()]
 
-    def _expansions_at(self, words: list[str], i: int) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]:
-        """The longest expansion phrases found at ``words[i]``: "step ups"
+    def _expansions_at(self, words: list[str], i: int) -> list[tuple[int, tuple[tuple[str, ...], ...]]]:
+        """Where the longest expansion phrases found at ``words[i]`` end, with
+        their targets: "step ups"
         (strengthening) stands for itself, not also for "steps" (cadence)."""
-        found = [(p, t) for p, t in self._expansions.get(words[i], ()) if tuple(words[i : i + len(p)]) == p]
-        longest = max((len(p) for p, _ in found), default=0)
-        return [(p, t) for p, t in found if len(p) == longest]
+        found = [(end, t) for p, t in self._expansions.get(words[i], ()) if (end := self._match(words, i, p))]
+        longest = max((end for end, _ in found), default=0)
+        return [(end, t) for end, t in found if end == longest]
 
     def _concepts(self, words: list[str]) -> list[str]:
         concepts: list[str] = []
         for i, word in enumerate(words):
             for phrase, term in self._phrases.get(word, ()):
-                if tuple(words[i : i + len(phrase)]) == phrase:
+                if self._match(words, i, phrase):
                     concepts.append(term)
             for _, targets in self._expansions_at(words, i):
                 concepts.extend(self._group_of(t) or "~" + "_".join(t) for t in targets)
@@ -313,13 +337,12 @@ class Analyzer:
         cover: list[set[str]] = [set() for _ in words]
         for i, word in enumerate(words):
             for phrase, term in self._phrases.get(word, ()):
-                if tuple(words[i : i + len(phrase)]) == phrase:
-                    for j in range(i, i + len(phrase)):
-                        cover[j].add(term)
-            for phrase, targets in self._expansions_at(words, i):
+                for j in range(i, self._match(words, i, phrase)):
+                    cover[j].add(term)
+            for end, targets in self._expansions_at(words, i):
                 for target in targets:
                     term = self._group_of(target) or "~" + "_".join(target)
-                    for j in range(i, i + len(phrase)):
+                    for j in range(i, end):
                         cover[j].add(term)
         out: dict[str, set[str]] = {}
         for i, (p, w) in enumerate(zip(plain, words)):
@@ -528,6 +551,17 @@ class SearchIndex:
         hits = self.search(text, max(pool, limit), correct=True)
         hits.sort(key=lambda h: (-h.score * h.coverage**COVERAGE_POWER, h.doc))
         return hits[:limit]
+
+
+def index_key() -> str:
+    """A short digest of what shapes an index besides the graph (the curated
+    lexicon, the stop and framing words, the weights), so that an index kept
+    beside a cached store is rebuilt when any of them changes."""
+    import hashlib
+
+    lexicon = resources.files("graph").joinpath("data", "synonyms.txt").read_bytes()
+    rules = repr((sorted(_STOP), sorted(_FRAMING), sorted(_ARTICLES), TOPIC_WEIGHT, QUOTE_WEIGHT, BROADER_WEIGHT, SOURCE_WEIGHT, K1, B))
+    return hashlib.sha1(lexicon + rules.encode()).hexdigest()[:12]
 
 
 def curated_synonyms() -> list:

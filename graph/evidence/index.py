@@ -40,7 +40,7 @@ __all__ = [
 #: below it, "nothing in the graph matches" and the closest claims are only
 #: related. Tuned on the tune half of tests/data/eval/questions.tsv
 #: (scripts/eval_search.py).
-RELEVANCE_THRESHOLD = 0.4
+RELEVANCE_THRESHOLD = 0.5
 
 #: ev: stance -> the word used in records and JSON.
 #: Graphs with more triples than this answer per-claim questions with queries

@@ -560,7 +560,8 @@ def index_key() -> str:
     import hashlib
 
     lexicon = resources.files("graph").joinpath("data", "synonyms.txt").read_bytes()
-    rules = repr((sorted(_STOP), sorted(_FRAMING), sorted(_ARTICLES), TOPIC_WEIGHT, QUOTE_WEIGHT, BROADER_WEIGHT, SOURCE_WEIGHT, K1, B))
+    weights = (TOPIC_WEIGHT, QUOTE_WEIGHT, BROADER_WEIGHT, SOURCE_WEIGHT, K1, B)
+    rules = repr((sorted(_STOP), sorted(_FRAMING), sorted(_ARTICLES), weights))
     return hashlib.sha1(lexicon + rules.encode()).hexdigest()[:12]
 
 

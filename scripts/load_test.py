@@ -87,7 +87,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--timeout", type=float, default=2, help="the server's --timeout")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="the server's --workers (general lane)")
+    parser.add_argument("--lookup-workers", type=int, default=2, help="the server's --lookup-workers")
     parser.add_argument("--hostile-every", type=int, default=20, help="one hostile request in N")
     args = parser.parse_args()
 
@@ -116,7 +117,8 @@ def main() -> int:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cmd = [sys.executable, "-m", "graph", "serve", "--port", str(port), "--timeout", str(args.timeout)]
-    cmd += ["--workers", str(args.workers), "--claims", args.claims, "--sources", args.sources]
+    cmd += ["--workers", str(args.workers), "--lookup-workers", str(args.lookup_workers)]
+    cmd += ["--claims", args.claims, "--sources", args.sources]
     server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     url = f"http://127.0.0.1:{port}/query"
     try:
@@ -167,7 +169,10 @@ def main() -> int:
             t.start()
         for t in threads:
             t.join()
-        print(f"{args.clients} clients x {args.seconds:g} s, --timeout {args.timeout:g}, --workers {args.workers}")
+        print(
+            f"{args.clients} clients x {args.seconds:g} s, --timeout {args.timeout:g}, "
+            f"--workers {args.workers}, --lookup-workers {args.lookup_workers}"
+        )
         for kind in ["bound", "listing", *HOSTILE]:
             values = sorted(latencies.get(kind, []))
             if not values:

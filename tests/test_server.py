@@ -374,7 +374,7 @@ def test_evg_serve_answers_then_stops_cleanly_on_ctrl_c(local, tmp_path):
     try:
         line = process.stdout.readline()
         url = f"http://127.0.0.1:{port}/query"
-        assert line == f"SPARQL endpoint (read-only, 5 s query timeout, 2 workers): {url}\n"
+        assert line == f"SPARQL endpoint (read-only, 5 s query timeout, 2 workers + 2 for bound named queries): {url}\n"
         query = next(q for q in QUERIES if q.name == "contested-claims")
         names, rows = _sparqlwrapper_rows(url, query.text)
         expected = run_query(local, query.text)

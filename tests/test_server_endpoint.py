@@ -97,7 +97,10 @@ def endpoint(tmp_path_factory):
     port = _free_port()
     options = ("--timeout", "2", "--workers", "2")
     with evg_serve(port, *options, cache_dir=tmp_path_factory.mktemp("serve-cache")) as (process, first):
-        assert first == f"SPARQL endpoint (read-only, 2 s query timeout, 2 workers): http://127.0.0.1:{port}/query\n"
+        assert first == (
+            "SPARQL endpoint (read-only, 2 s query timeout, 2 workers + 2 for bound named queries): "
+            f"http://127.0.0.1:{port}/query\n"
+        )
         yield Endpoint(process, port)
 
 
@@ -230,6 +233,46 @@ def test_cross_product_past_the_timeout_is_504_and_its_worker_is_replaced(endpoi
     assert endpoint.post("ASK { ?s ?p ?o }")[0] == 200
 
 
+def _nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_bound_named_queries_do_not_wait_behind_long_queries(endpoint, local):
+    """Both general workers busy with cross products past the time limit: a
+    bound named query still answers at once, from a lookup worker, which runs
+    at normal CPU priority while the general workers yield (nice 10)."""
+    import threading
+
+    from rdflib import URIRef
+
+    from graph.sparql.text import bind_values
+
+    claim = URIRef("https://w3id.org/evidence-graph/claim/itbs-compression-syndrome")
+    bound = bind_values(named_query("sources-for-claim").text, {"claim": claim})
+    statuses = []
+    hogs = [threading.Thread(target=lambda: statuses.append(endpoint.post(CROSS, timeout=30)[0])) for _ in range(2)]
+    for hog in hogs:
+        hog.start()
+    time.sleep(0.5)  # both general workers are running a cross product now
+    try:
+        nices = sorted(_nice(pid) for pid in _descendants(endpoint.process.pid))
+        started = time.monotonic()
+        status, _, body = endpoint.post(bound, accept="application/sparql-results+json")
+        took = time.monotonic() - started
+    finally:
+        for hog in hogs:
+            hog.join()
+    assert status == 200
+    assert took < 1.0, f"the bound query waited {took:.2f} s"
+    got = _rows(Result.parse(io.BytesIO(body), format="json"))
+    want = sorted(run_query(local, named_query("sources-for-claim").text, params={"claim": claim}).rows, key=repr)
+    assert got == want
+    assert [str(row[1]).rsplit("/", 1)[1] for row in got] == ["fairclough2007"]
+    assert statuses == [504, 504]
+    # fork server, resource tracker and 2 lookup workers at 0; 2 general workers at 10
+    assert nices == [0, 0, 0, 0, 10, 10]
+
+
 def test_5000_nested_braces_are_refused_before_any_parser(endpoint):
     # The query checks (the hardening limits) refuse it before a parser's
     # stack can overflow: a 400 naming the limit, and no worker dies.
@@ -360,7 +403,19 @@ def test_sigterm_stops_the_server_and_its_workers(tmp_path):
     port = _free_port()
     env = dict(os.environ, EVG_CACHE_DIR=str(tmp_path / "cache"))
     process = subprocess.Popen(
-        [sys.executable, "-m", "graph", "serve", "--port", str(port), "--workers", "3", *CORPUS],
+        [
+            sys.executable,
+            "-m",
+            "graph",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "3",
+            "--lookup-workers",
+            "1",
+            *CORPUS,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -369,8 +424,8 @@ def test_sigterm_stops_the_server_and_its_workers(tmp_path):
     try:
         process.stdout.readline()
         workers = _descendants(process.pid)
-        # the fork server, its resource tracker and three workers
-        assert len(workers) == 5
+        # the fork server, its resource tracker, three workers and one lookup worker
+        assert len(workers) == 6
         os.kill(process.pid, signal.SIGTERM)
         assert process.wait(timeout=20) == 0
         assert process.stderr.read() == "server stopped\n"

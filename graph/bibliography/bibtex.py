@@ -9,12 +9,10 @@ want to match against; writing back escapes only what LaTeX needs.
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import latexcodec  # noqa: F401  (registers the "ulatex" codecs)
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
 from pybtex.exceptions import PybtexError
@@ -23,6 +21,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from graph.bibliography.bibcheck import scan
+from graph.bibliography.latex import RAW_FIELDS, latex_to_text, text_to_latex
 from graph.model.errors import InputError, Problem
 from graph.model.namespaces import BIBFIELD, BIBO, DCTERMS, EV, FABIO, FOAF, SOURCE, XSD, local_name
 from graph.model.paths import read_text
@@ -75,8 +74,6 @@ SIMPLE_FIELDS: dict[str, URIRef] = {
 }
 _PREDICATE_FIELDS = {v: k for k, v in SIMPLE_FIELDS.items()}
 
-#: Fields whose values are identifiers, never LaTeX.
-RAW_FIELDS = frozenset({"doi", "pmid", "pmcid", "url", "eprint", "isbn", "issn", "crossref", "file"})
 
 PERSON_LISTS = {"author": BIBO.authorList, "editor": BIBO.editorList}
 
@@ -188,29 +185,6 @@ def parse_bib(path: str | Path, text: str | None = None) -> Bibliography:
 
 
 # --- values ------------------------------------------------------------------
-
-_UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
-
-
-def latex_to_text(value: str) -> str:
-    """LaTeX markup to plain Unicode: accents, dashes, escapes; braces dropped."""
-    if "\\" in value or "{" in value or "--" in value or "~" in value:
-        value = codecs.decode(value, "ulatex")
-        value = _UNESCAPED_BRACE.sub("", value)
-    return value
-
-
-#: ASCII text without these characters is its own LaTeX under "ulatex+utf8"
-#: (checked in tests/test_bibliography_bibtex.py), so it skips the codec, which costs tens
-#: of microseconds a call: thousands of calls when a big bibliography is formatted.
-_LATEX_SPECIAL = re.compile(r"[#%&_~]")
-
-
-def text_to_latex(value: str) -> str:
-    """Plain Unicode back to BibTeX-safe text (keeps non-ASCII as UTF-8)."""
-    if value.isascii() and not _LATEX_SPECIAL.search(value):
-        return value
-    return codecs.encode(value, "ulatex+utf8")
 
 
 def _decode_field(name: str, value: str) -> str:

@@ -33,7 +33,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from graph.bibliography.bibtex import RAW_FIELDS, latex_to_text
+from graph.bibliography.latex import RAW_FIELDS, latex_to_text
 
 __all__ = [
     "CSL_DIR",

@@ -25,10 +25,17 @@ from graph.model.words import plural
     type=click.IntRange(1, 64),
     default=2,
     show_default=True,
-    help="Worker processes that run queries (each holds the store open read-only).",
+    help="Worker processes that run queries (each holds the store open read-only), at a lower CPU priority.",
+)
+@click.option(
+    "--lookup-workers",
+    type=click.IntRange(0, 64),
+    default=2,
+    show_default=True,
+    help="Worker processes kept for named queries bound to one item, which other queries cannot hold up (0: none).",
 )
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated calls to other endpoints).")
-def serve(claims, sources, port, timeout, workers, allow_service):
+def serve(claims, sources, port, timeout, workers, lookup_workers, allow_service):
     """Serve the graph as a read-only SPARQL 1.1 endpoint on 127.0.0.1.
 
     \b
@@ -42,6 +49,9 @@ def serve(claims, sources, port, timeout, workers, allow_service):
     Every query is checked as `evg query` checks it (read-only forms only, no
     SERVICE unless --allow-service) and runs in a worker process; one that
     runs past --timeout is stopped by killing its worker, which is replaced.
+    A shipped named query bound by VALUES clauses (what `evg query NAME
+    --endpoint URL --param ...` sends) runs on the --lookup-workers, so long
+    or hostile queries never make it wait.
     Needs the `server` extra (pip install 'evidence-graph[server]'). Ctrl-C
     stops the server.
 
@@ -68,6 +78,7 @@ def serve(claims, sources, port, timeout, workers, allow_service):
             port=port,
             timeout=timeout,
             workers=workers,
+            lookup_workers=lookup_workers,
             allow_service=allow_service,
             announce=lambda line: click.echo(line),
         )

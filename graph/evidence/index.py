@@ -46,6 +46,11 @@ RELEVANCE_THRESHOLD = 0.5
 #: Graphs with more triples than this answer per-claim questions with queries
 #: bound to the claim instead of summarising every claim first.
 PER_CLAIM_ABOVE = 300_000
+#: Graphs with at most this many triples (about 500 claims) build every
+#: claim's detail, formatted citations included, at the first question and
+#: keep them beside the cached store, so later questions format nothing;
+#: bigger ones build the details of the claims asked about.
+ALL_DETAILS_UP_TO = 20_000
 
 STANCES = {EV.Asserts: "asserts", EV.Rejects: "rejects", EV.Reports: "reports"}
 
@@ -426,8 +431,8 @@ class EvidenceIndex:
         return {c: self._detail(c, style) for c in sorted(raw.labels)}
 
     def detail(self, claim: str, style: str = "vancouver") -> ClaimDetail:
-        if style in self._details:
-            return self._details[style][claim]
+        if style in self._details or len(self.eg) <= ALL_DETAILS_UP_TO:
+            return self.details(style)[claim]
         from graph.bibliography.citations import check_style
 
         check_style(style)

@@ -26,6 +26,7 @@ from pathlib import Path
 from graph.model.errors import EvidenceGraphError
 
 __all__ = [
+    "DEFAULT_LOOKUP_WORKERS",
     "DEFAULT_TIMEOUT",
     "DEFAULT_WORKERS",
     "PublishResult",
@@ -42,6 +43,8 @@ __all__ = [
 DEFAULT_TIMEOUT = 30.0
 #: Worker processes of ``evg serve``.
 DEFAULT_WORKERS = 2
+#: Worker processes kept for bound named queries (see :mod:`graph.server.lanes`).
+DEFAULT_LOOKUP_WORKERS = 2
 
 
 class ServerError(EvidenceGraphError):
@@ -112,9 +115,11 @@ class Server:
         host: str = "127.0.0.1",
         timeout: float = DEFAULT_TIMEOUT,
         workers: int = DEFAULT_WORKERS,
+        lookup_workers: int = DEFAULT_LOOKUP_WORKERS,
         allow_service: bool = False,
     ):
         self.eg = eg
+        self.lookup_workers = lookup_workers
         self.host = host
         self.port = port or free_port(host)
         self.timeout, self.workers, self.allow_service = timeout, workers, allow_service
@@ -148,6 +153,8 @@ class Server:
             str(self.timeout),
             "--workers",
             str(self.workers),
+            "--lookup-workers",
+            str(self.lookup_workers),
         ]
         if self.allow_service:
             cmd.append("--allow-service")

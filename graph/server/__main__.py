@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=7878)
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--lookup-workers", type=int, default=2)
     parser.add_argument("--allow-service", action="store_true")
     args = parser.parse_args(argv)
     from graph.server.app import serve
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             timeout=args.timeout,
             workers=args.workers,
+            lookup_workers=args.lookup_workers,
             allow_service=args.allow_service,
             announce=lambda line: print(line, file=sys.stderr, flush=True),
         )

@@ -4,7 +4,10 @@ Starlette (the web application) under uvicorn (the HTTP server) takes the
 requests; every query goes to a :class:`~graph.server.pool.Pool` worker
 process, which checks it with the same checks as ``evg query``, runs it on the
 store and writes the answer in the negotiated format. The web process never
-parses or runs a query itself, so nothing a query does can stop it.
+parses or runs a query itself, so nothing a query does can stop it; it only
+reads the tokens to choose the lane (:mod:`graph.server.lanes`): bound named
+queries have workers of their own, which the general lane's queries cannot
+hold up, and the general workers run at a lower CPU priority.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from graph.server.lanes import LOOKUP, lane
 from graph.server.pool import Pool, Reply
 
 __all__ = ["MAX_BODY", "SECURITY_HEADERS", "build_app", "run"]
@@ -41,6 +45,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+#: How much the general lane's workers lower their CPU priority (``nice``).
+GENERAL_NICE = 10
 
 _READ_ONLY = "this endpoint is read-only: updates and Graph Store writes are refused"
 
@@ -72,8 +79,13 @@ def _dataset(params: dict[str, list[str]]) -> str | None:
     return None
 
 
-def build_app(pool: Pool, *, editor: str | None = None) -> Starlette:
-    """The Starlette application over ``pool``; ``editor`` is the HTML of the page at ``/``."""
+def build_app(pool: Pool, *, lookups: Pool | None = None, editor: str | None = None) -> Starlette:
+    """The Starlette application over ``pool``, with ``lookups`` (when given)
+    for bound named queries; ``editor`` is the HTML of the page at ``/``."""
+
+    def answer(job: dict) -> Reply:
+        chosen = lookups if lookups is not None and lane(job["query"]) == LOOKUP else pool
+        return chosen.run(job)
 
     async def query(request: Request) -> Response:
         url_params = urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
@@ -111,7 +123,7 @@ def build_app(pool: Pool, *, editor: str | None = None) -> Starlette:
         if refused:
             return _error(400, refused)
         job = {"query": texts[0], "accept": request.headers.get("accept")}
-        return _reply(await run_in_threadpool(pool.run, job))
+        return _reply(await run_in_threadpool(answer, job))
 
     async def read_only(request: Request) -> Response:
         return _error(403, _READ_ONLY)
@@ -172,14 +184,14 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(pool: Pool, sock: socket.socket, *, editor: str | None = None, ready=None) -> None:
+def run(pool: Pool, sock: socket.socket, *, lookups: Pool | None = None, editor: str | None = None, ready=None) -> None:
     """Serve on ``sock`` until SIGINT or SIGTERM (uvicorn stops gracefully on
     both); ``ready()`` is called once uvicorn serves and handles those signals,
     so that a signal right after it (a test's, a user's Ctrl-C) stops cleanly."""
     import uvicorn
 
     config = uvicorn.Config(
-        build_app(pool, editor=editor),
+        build_app(pool, lookups=lookups, editor=editor),
         log_level="warning",
         access_log=False,
         lifespan="off",
@@ -242,10 +254,13 @@ def serve(
     port: int = 7878,
     timeout: float = 30.0,
     workers: int = 2,
+    lookup_workers: int = 2,
     allow_service: bool = False,
     announce=print,
 ) -> None:
     """Bind, start the workers, say where, and serve until SIGINT or SIGTERM.
+    ``workers`` run the general lane at a lower CPU priority, ``lookup_workers``
+    (0: none) the bound named queries.
     Raises ``OSError`` for a port that is taken, ``RuntimeError`` when the
     workers cannot open the store."""
     import signal
@@ -254,18 +269,26 @@ def serve(
         raise KeyboardInterrupt
 
     sock = bind(host, port)
-    pool = Pool(location, workers=workers, timeout=timeout, allow_service=allow_service)
+    pool = Pool(location, workers=workers, timeout=timeout, allow_service=allow_service, nice=GENERAL_NICE)
+    lookups = None
+    if lookup_workers:
+        lookups = Pool(location, workers=lookup_workers, timeout=timeout, allow_service=allow_service, name="lookup")
     # uvicorn stops gracefully on SIGINT and SIGTERM, then raises the signal
     # again with the handler it found: this one, so that cleanup runs here.
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         pool.start()
+        if lookups is not None:
+            lookups.start()
         base = f"http://{host}:{port}"
-        line = f"SPARQL endpoint (read-only, {timeout:g} s query timeout, {workers} workers): {base}/query"
-        run(pool, sock, editor=editor_page(), ready=lambda: announce(line))
+        lanes = f"{workers} workers" + (f" + {lookup_workers} for bound named queries" if lookups else "")
+        line = f"SPARQL endpoint (read-only, {timeout:g} s query timeout, {lanes}): {base}/query"
+        run(pool, sock, lookups=lookups, editor=editor_page(), ready=lambda: announce(line))
     except KeyboardInterrupt:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
         pool.close()
+        if lookups is not None:
+            lookups.close()
         sock.close()

@@ -57,9 +57,13 @@ def _answer(backend, job: dict, allow_service: bool) -> Reply:
     return Reply(200, content_type, body)
 
 
-def _worker_main(conn, location: str, allow_service: bool) -> None:
+def _worker_main(conn, location: str, allow_service: bool, nice: int = 0) -> None:
     """A worker's life: open the store, say so, then answer jobs until the pipe closes."""
+    import os
     from pathlib import Path
+
+    if nice:
+        os.nice(nice)
 
     import pyoxigraph as ox
 
@@ -76,9 +80,9 @@ def _worker_main(conn, location: str, allow_service: bool) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, location: str, allow_service: bool):
+    def __init__(self, ctx, location: str, allow_service: bool, nice: int):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, location, allow_service), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, location, allow_service, nice), daemon=True)
         self.process.start()
         child.close()
 
@@ -106,10 +110,22 @@ def _context():
 
 
 class Pool:
-    """``workers`` processes over the Oxigraph store at ``location``."""
+    """``workers`` processes over the Oxigraph store at ``location``; ``nice``
+    lowers their CPU priority (see :func:`os.nice`), for a lane whose queries
+    should yield the processor to another's."""
 
-    def __init__(self, location: str, *, workers: int = 2, timeout: float = 30.0, allow_service: bool = False):
+    def __init__(
+        self,
+        location: str,
+        *,
+        workers: int = 2,
+        timeout: float = 30.0,
+        allow_service: bool = False,
+        nice: int = 0,
+        name: str = "query",
+    ):
         self.location, self.size, self.timeout, self.allow_service = str(location), workers, timeout, allow_service
+        self.nice, self.name = nice, name
         self._ctx = _context()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
@@ -128,7 +144,7 @@ class Pool:
         return self
 
     def _new(self) -> _Worker:
-        worker = _Worker(self._ctx, self.location, self.allow_service)
+        worker = _Worker(self._ctx, self.location, self.allow_service, self.nice)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -157,20 +173,22 @@ class Pool:
 
     def run(self, job: dict) -> Reply:
         """Run one job (``query``, ``accept``) on an idle worker, blocking;
-        the reply is always complete: an answer or an error."""
-        started = time.monotonic()
+        the reply is always complete: an answer or an error. It waits at most
+        ``timeout`` seconds for a worker (then 503) and gives the query as long
+        to run (then 504)."""
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             return Reply.text(
                 503,
-                f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again",
+                f"all {self.size} {self.name} workers stayed busy for {self.timeout:g} s; try again",
                 **{"Retry-After": "1"},
             )
-        left = max(0.1, self.timeout - (time.monotonic() - started))
+        # The time limit counts from here: a query that waited for a worker
+        # still gets the whole of it (a refused update answers at once).
         try:
             worker.conn.send(job)
-            if worker.conn.poll(left):
+            if worker.conn.poll(self.timeout):
                 reply = worker.conn.recv()
                 self._idle.put(worker)
                 return reply

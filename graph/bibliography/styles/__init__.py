@@ -16,7 +16,7 @@ from pybtex.database import Entry, Person
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
-from graph.bibliography.bibtex import RAW_FIELDS, latex_to_text
+from graph.bibliography.latex import RAW_FIELDS, latex_to_text
 
 __all__ = ["CslStyle", "Name", "decoded_entry", "names"]
 

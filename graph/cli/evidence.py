@@ -42,7 +42,7 @@ def sources(claims, sources, text_or_claim_id, limit, fmt, style):
     Each match shows its relevance: the share of the question's weight (rare
     words weigh more) that the claim's wording, quotes or topics contain,
     directly or through a synonym; 1.00 means every word of the question is
-    there. Below 0.40 a claim does not count as an answer: when no claim
+    there. Below 0.50 a claim does not count as an answer: when no claim
     reaches it, the answer is "nothing in the graph matches" and the closest
     claims are listed as related only (JSON: "matches" is empty,
     "nothing_matches" is true and "related" holds them). See docs/search.md.

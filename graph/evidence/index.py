@@ -40,7 +40,7 @@ __all__ = [
 #: below it, "nothing in the graph matches" and the closest claims are only
 #: related. Tuned on the tune half of tests/data/eval/questions.tsv
 #: (scripts/eval_search.py).
-RELEVANCE_THRESHOLD = 0.4
+RELEVANCE_THRESHOLD = 0.5
 
 #: ev: stance -> the word used in records and JSON.
 #: Graphs with more triples than this answer per-claim questions with queries
@@ -465,8 +465,10 @@ class EvidenceIndex:
 
     @cached_property
     def search_index(self) -> SearchIndex:
+        from graph.evidence.search import index_key
+
         # Kept beside the cached store: building it for 100,000 claims takes seconds.
-        return self.eg.cached("search-index-2", self._build_search_index)
+        return self.eg.cached(f"search-index-3-{index_key()}", self._build_search_index)
 
     def _build_search_index(self) -> SearchIndex:
         from graph.evidence.search import BROADER_WEIGHT, QUOTE_WEIGHT, SOURCE_WEIGHT, SearchIndex, graph_synonyms

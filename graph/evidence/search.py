@@ -51,6 +51,7 @@ from operator import add, itemgetter
 
 __all__ = [
     "BROADER_WEIGHT",
+    "FRAMING_WEIGHT",
     "QUOTE_WEIGHT",
     "SOURCE_WEIGHT",
     "TOPIC_WEIGHT",
@@ -60,6 +61,7 @@ __all__ = [
     "SearchIndex",
     "curated_synonyms",
     "graph_synonyms",
+    "index_key",
     "number_words_to_digits",
 ]
 
@@ -79,6 +81,8 @@ COVERAGE_POWER = 1.0
 #: synonym has it) weighs this many times the largest idf in coverage: a
 #: question about "acupuncture" is not answered by claims about the IT band.
 UNSEEN_FACTOR = 2.0
+#: Share of a content word's weight that a framing word (:data:`_FRAMING`) has.
+FRAMING_WEIGHT = 0.2
 #: BM25 parameters.
 K1 = 1.2
 B = 0.75
@@ -102,6 +106,23 @@ _STOP = frozenset(
     with within without won would yes yet you your yours yourself yourselves claim claims
     """.split()  # noqa: SIM905
 )
+
+#: Words that frame a question rather than name its subject ("is it true
+#: that...", "what actually causes...", "does X help", "is X good for"):
+#: kept, but a claim's having them counts :data:`FRAMING_WEIGHT` of a content
+#: word, in BM25 and in coverage.
+_FRAMING = frozenset(
+    """
+    actual actually anything bad best better cause caused causes causing correct does done everything fact
+    fix fixes good happen happens help helps idea kind lot make makes mean means part people proper
+    properly real something thing things true truly way ways work worth
+    evidence find finding findings finds found paper research result results say said says science scientific
+    show showed shown shows studies study
+    """.split()  # noqa: SIM905
+)
+
+#: Skipped inside synonym phrases: "outside of knee" is "outside of the knee".
+_ARTICLES = frozenset(("the", "a", "an", "my", "your"))
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -181,6 +202,14 @@ class Analyzer:
         self.groups: dict[str, tuple[str, ...]] = {}
         #: first stem -> [(phrase stems, target phrases)]: one-way expansions ("glutes" > ...)
         self._expansions: dict[str, list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]] = defaultdict(list)
+        synonyms = [g if isinstance(g, Expansion) else list(g) for g in synonyms]
+        for group in synonyms:  # acronyms are not stemmed: "ITBS" is not "ITB"
+            for phrase in group:
+                for token in _TOKEN.findall(phrase):
+                    if len(token) > 1 and token.isupper() and token.isalpha():
+                        self._stems[token.lower()] = token.lower()
+        #: stems of the question-framing words (:data:`_FRAMING`)
+        self.framing = frozenset(self.stem(w) for w in _FRAMING)
         for group in synonyms:
             if isinstance(group, Expansion):
                 self.add_expansion(group.phrase, group.targets)
@@ -205,8 +234,7 @@ class Analyzer:
     def add_group(self, phrases: Iterable[str]) -> None:
         """Make the phrases synonyms of each other. A phrase already in a
         group joins that group, so overlapping lists merge."""
-        keyed = [tuple(self.words(p)) for p in phrases]
-        keyed = [k for k in keyed if k]
+        keyed = [k for k in map(self._key, phrases) if k]
         if len(keyed) < 2:
             return
         existing = [self._group_of(k) for k in keyed]
@@ -229,8 +257,8 @@ class Analyzer:
     def add_expansion(self, phrase: str, targets: Iterable[str]) -> None:
         """Make ``phrase`` also add the concept terms of each target phrase
         (one way: "glutes" reaches "gluteus medius", not the reverse)."""
-        key = tuple(self.words(phrase))
-        keyed = tuple(k for k in (tuple(self.words(t)) for t in targets) if k)
+        key = self._key(phrase)
+        keyed = tuple(k for k in map(self._key, targets) if k)
         if not key or not keyed:
             return
         for k in keyed:  # a target in no group yet gets its own, so texts that use it carry its term
@@ -239,6 +267,24 @@ class Analyzer:
                 self._phrases[k[0]].append((k, term))
                 self.groups[term] = (k,)
         self._expansions[key[0]].append((key, keyed))
+
+    def _key(self, phrase: str) -> tuple[str, ...]:
+        """A phrase as matched: its stems, articles left out."""
+        words = self.words(phrase)
+        return tuple(w for w in words if w not in _ARTICLES) or tuple(words)
+
+    @staticmethod
+    def _match(words: list[str], i: int, phrase: tuple[str, ...]) -> int:
+        """Where ``phrase`` found at ``words[i]`` ends (articles between its
+        words skipped), or 0 if it is not there."""
+        j = i
+        for n, part in enumerate(phrase):
+            while n and j < len(words) and words[j] in _ARTICLES and part not in _ARTICLES:
+                j += 1
+            if j >= len(words) or words[j] != part:
+                return 0
+            j += 1
+        return j
 
     def _group_of(self, phrase: tuple[str, ...]) -> str | None:
         for p, term in self._phrases.get(phrase[0], ()):
@@ -260,15 +306,22 @@ class Analyzer:
     def _kept(plain: list[str], words: list[str]) -> list[tuple[str, str]]:
         return [(p, w) for p, w in zip(plain, words) if (p not in _STOP and len(p) > 1) or p.isdigit()]
 
+    def _expansions_at(self, words: list[str], i: int) -> list[tuple[int, tuple[tuple[str, ...], ...]]]:
+        """Where the longest expansion phrases found at ``words[i]`` end, with
+        their targets: "step ups"
+        (strengthening) stands for itself, not also for "steps" (cadence)."""
+        found = [(end, t) for p, t in self._expansions.get(words[i], ()) if (end := self._match(words, i, p))]
+        longest = max((end for end, _ in found), default=0)
+        return [(end, t) for end, t in found if end == longest]
+
     def _concepts(self, words: list[str]) -> list[str]:
         concepts: list[str] = []
         for i, word in enumerate(words):
             for phrase, term in self._phrases.get(word, ()):
-                if tuple(words[i : i + len(phrase)]) == phrase:
+                if self._match(words, i, phrase):
                     concepts.append(term)
-            for phrase, targets in self._expansions.get(word, ()):
-                if tuple(words[i : i + len(phrase)]) == phrase:
-                    concepts.extend(self._group_of(t) or "~" + "_".join(t) for t in targets)
+            for _, targets in self._expansions_at(words, i):
+                concepts.extend(self._group_of(t) or "~" + "_".join(t) for t in targets)
         return concepts
 
     def units(self, text: str, known=None) -> list[tuple[str, frozenset[str]]]:
@@ -284,15 +337,13 @@ class Analyzer:
         cover: list[set[str]] = [set() for _ in words]
         for i, word in enumerate(words):
             for phrase, term in self._phrases.get(word, ()):
-                if tuple(words[i : i + len(phrase)]) == phrase:
-                    for j in range(i, i + len(phrase)):
+                for j in range(i, self._match(words, i, phrase)):
+                    cover[j].add(term)
+            for end, targets in self._expansions_at(words, i):
+                for target in targets:
+                    term = self._group_of(target) or "~" + "_".join(target)
+                    for j in range(i, end):
                         cover[j].add(term)
-            for phrase, targets in self._expansions.get(word, ()):
-                if tuple(words[i : i + len(phrase)]) == phrase:
-                    for target in targets:
-                        term = self._group_of(target) or "~" + "_".join(target)
-                        for j in range(i, i + len(phrase)):
-                            cover[j].add(term)
         out: dict[str, set[str]] = {}
         for i, (p, w) in enumerate(zip(plain, words)):
             if (p not in _STOP and len(p) > 1) or p.isdigit():
@@ -417,12 +468,21 @@ class SearchIndex:
     def unit_weight(self, unit: tuple[str, frozenset[str]]) -> float:
         """A query word's weight: its idf, or if the index has never seen it,
         the smallest idf among the concepts standing for it (else the largest
-        idf possible)."""
+        idf possible); a framing word ("actually", "help") weighs
+        :data:`FRAMING_WEIGHT` of that, at most of the largest idf."""
         word, terms = unit
+        if word in self.analyzer.framing:
+            return FRAMING_WEIGHT * min(self.idf.get(word, self._unseen_idf), self._unseen_idf)
         if word in self.idf:
             return self.idf[word]
         seen = [self.idf[t] for t in terms if t in self.idf]
         return min(seen) if seen else UNSEEN_FACTOR * self._unseen_idf
+
+    def framing_terms(self, units: list[tuple[str, frozenset[str]]]) -> frozenset[str]:
+        """The terms that stand only for framing words of the query."""
+        framing = self.analyzer.framing
+        content = {t for w, ts in units if w not in framing for t in ts}
+        return frozenset(t for w, ts in units if w in framing for t in ts if t not in content)
 
     def coverage(self, units: list[tuple[str, frozenset[str]]], doc: int) -> float:
         """The share of the query's weight (:meth:`unit_weight`) whose words,
@@ -441,8 +501,10 @@ class SearchIndex:
         ``correct``, misspelt words are read as the closest known word
         (:meth:`Analyzer.correct`)."""
         units = self.query_units(text, correct) if correct else None
+        framing: frozenset[str] = frozenset()
         if units is not None:
             terms = list(dict.fromkeys(t for _, ts in units for t in sorted(ts)))
+            framing = self.framing_terms(units)
         else:
             terms = self.query_terms(text)
         scores: dict[int, float] = {}
@@ -454,6 +516,8 @@ class SearchIndex:
 
         for term in sorted((t for t in terms if t in self.postings), key=lambda t: len(self.postings[t])):
             posting = self.postings[term]
+            if term in framing:
+                posting = {n: FRAMING_WEIGHT * v for n, v in posting.items()}
             room = OPEN_LIMIT - len(scores) if opening else 0
             if room >= len(posting):
                 add_weights(posting.keys(), posting)
@@ -487,6 +551,18 @@ class SearchIndex:
         hits = self.search(text, max(pool, limit), correct=True)
         hits.sort(key=lambda h: (-h.score * h.coverage**COVERAGE_POWER, h.doc))
         return hits[:limit]
+
+
+def index_key() -> str:
+    """A short digest of what shapes an index besides the graph (the curated
+    lexicon, the stop and framing words, the weights), so that an index kept
+    beside a cached store is rebuilt when any of them changes."""
+    import hashlib
+
+    lexicon = resources.files("graph").joinpath("data", "synonyms.txt").read_bytes()
+    weights = (TOPIC_WEIGHT, QUOTE_WEIGHT, BROADER_WEIGHT, SOURCE_WEIGHT, K1, B)
+    rules = repr((sorted(_STOP), sorted(_FRAMING), sorted(_ARTICLES), weights))
+    return hashlib.sha1(lexicon + rules.encode()).hexdigest()[:12]
 
 
 def curated_synonyms() -> list:

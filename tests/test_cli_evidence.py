@@ -73,6 +73,31 @@ def test_sources_style_apa(evg):
     assert m["supported_by"][0]["citation"].startswith("Noehren, B., Davis, I., & Hamill, J. (2007).")
 
 
+def test_an_edited_csl_file_formats_afresh_on_the_next_run(tmp_path):
+    """Claim records are kept beside the cache per style; a style file that
+    changes between runs (each a fresh `evg` process, as a user runs it) must
+    not be answered from the old formatting."""
+    from graph.bibliography.csl import resolve_style
+
+    env = dict(os.environ, EVG_CACHE_DIR=str(tmp_path / "cache"))
+    style = tmp_path / "mine.csl"
+    text = resolve_style("nature").read_text(encoding="utf-8")
+    assert text.count('et-al-min="6" et-al-use-first="1"') == 1
+    style.write_text(text, encoding="utf-8")
+    args = [sys.executable, "-m", "graph", "sources", "itbs-compression-syndrome", "--style", str(style)]
+
+    def first_citation():
+        ran = subprocess.run([*args, "--format", "json", *CORPUS], capture_output=True, text=True, env=env, cwd=ROOT)
+        assert ran.returncode == 0, ran.stderr
+        (m,) = json.loads(ran.stdout)["matches"]
+        return m["supported_by"][0]["citation"]
+
+    assert first_citation().startswith("Fairclough, J. et al. Is iliotibial band syndrome")
+    assert first_citation().startswith("Fairclough, J. et al. Is iliotibial band syndrome")  # from the cache
+    style.write_text(text.replace('et-al-min="6" et-al-use-first="1"', 'et-al-min="20" et-al-use-first="19"'))
+    assert first_citation().startswith("Fairclough, J., Hayashi, K., Toumi, H., Lyons, K., Bydder, G.,")
+
+
 def test_sources_table_shows_citation_quote_verdict_and_no_source(evg):
     code, out, _ = evg("sources", "rapid-mileage-most-common-precipitant", *CORPUS)
     assert code == 0

@@ -10,9 +10,10 @@ formatted by pybtex.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
-__all__ = ["STYLES", "check_style", "format_citation", "format_entry", "short_label"]
+__all__ = ["STYLES", "check_style", "format_citation", "format_entry", "short_label", "style_key"]
 
 #: The styles ``--help`` names; any CSL style name or .csl path works too.
 STYLES = ("vancouver", "apa", "ama", "chicago-author-date", "harvard", "nature", "plain")
@@ -116,6 +117,24 @@ def check_style(style: str) -> None:
 
     if _pybtex_style(style) is None:
         resolve_style(style)  # raises with the CSL message
+
+
+def style_key(style: str) -> str:
+    """A name for what ``style`` formats with, for keeping formatted text on
+    disk: a CSL style's file name and a digest of its content, so that an
+    edited (or updated) style file is never answered from text formatted
+    with its old version; a pybtex style's name. Raises ``ValueError`` like
+    :func:`check_style`."""
+    import hashlib
+
+    check_style(style)
+    if style in _PYBTEX_ONLY or not _is_csl(style):
+        return style
+    from graph.bibliography.csl import resolve_style
+
+    path = resolve_style(style)
+    digest = hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+    return f"{re.sub(r'[^A-Za-z0-9-]+', '_', path.stem)}-{digest}"
 
 
 def format_entry(entry, style: str = "vancouver", backend: str = "text", key: str | None = None) -> str:

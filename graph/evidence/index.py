@@ -416,12 +416,13 @@ class EvidenceIndex:
     def details(self, style: str = "vancouver") -> dict[str, ClaimDetail]:
         """Every claim's detail, by IRI, in IRI order."""
         if style not in self._details:
-            from graph.bibliography.citations import check_style
+            from graph.bibliography.citations import style_key
 
-            check_style(style)
             # Formatting every citation of a big corpus takes seconds: keep the
-            # records beside the cached store (a no-op without the cache).
-            self._details[style] = self.eg.cached(f"claim-details-{style}", lambda: self._all_details(style))
+            # records beside the cached store (a no-op without the cache), under
+            # the style file's digest, so an edited style formats afresh.
+            name = f"claim-details-{style_key(style)}"
+            self._details[style] = self.eg.cached(name, lambda: self._all_details(style))
         return self._details[style]
 
     def _all_details(self, style: str) -> dict[str, ClaimDetail]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from graph.drafts.parse import Draft, Resolution, SourceIndex, Unresolved, resolve
@@ -461,21 +461,12 @@ def _judge(line, text, cited, unresolved, claim, similarity, negative, relation=
     suggest = tuple(k for k in good if k not in cited)
     shown = {k: v for k, v in verdicts.items() if k in cited or k in good}
 
+    base = SentenceCheck(
+        line, text, cited, "", claim, similarity, tuple(supporters), tuple(disputers), (), shown, "", unresolved
+    )
+
     def result(status: str, note: str, suggestion=suggest) -> SentenceCheck:
-        return SentenceCheck(
-            line,
-            text,
-            cited,
-            status,
-            claim,
-            similarity,
-            supported_by=tuple(supporters),
-            disputed_by=tuple(disputers),
-            suggest=tuple(suggestion),
-            verdicts=shown,
-            note=note,
-            unresolved=unresolved,
-        )
+        return replace(base, status=status, note=note, suggest=tuple(suggestion))
 
     if cited:
         if cited_refuted:
@@ -493,9 +484,8 @@ def _judge(line, text, cited, unresolved, claim, similarity, negative, relation=
             return result(Status.CONTESTED, f"disputed by {', '.join(disputers)}")
         return result(Status.SUPPORTED, f"supported by the cited {', '.join(cited_good)}", ())
     if unresolved:  # it cites something, but nothing it cites could be found
-        what = "; ".join(f"{u.marker}, which could not be resolved: {u.reason}" for u in unresolved)
         tail = f"; disputed by {', '.join(disputers)}" if disputers else ""
-        return result(Status.CONTESTED if disputers else Status.UNSOURCED, f"cites {what}{tail}")
+        return result(Status.CONTESTED if disputers else Status.UNSOURCED, f"cites {_unresolved(unresolved)}{tail}")
     if disputers:
         return result(Status.CONTESTED, f"disputed by {', '.join(disputers)}; cite the evidence on both sides")
     if good:
@@ -509,6 +499,11 @@ def _judge(line, text, cited, unresolved, claim, similarity, negative, relation=
     return result(Status.UNSOURCED, "cites nothing, and no source in the graph supports this claim either")
 
 
+def _unresolved(unresolved) -> str:
+    """The citations of a sentence that could not be resolved, for its note."""
+    return "; ".join(f"{u.marker}, which could not be resolved: {u.reason}" for u in unresolved)
+
+
 def _judge_opposite(line, text, cited, unresolved, claim, similarity, negative) -> SentenceCheck:
     """A sentence that states the opposite of ``claim`` (which no claim of the
     graph contradicts): the claim's supporters back its negation's opposite,
@@ -520,22 +515,13 @@ def _judge_opposite(line, text, cited, unresolved, claim, similarity, negative) 
     cited_disputing = [k for k in cited if k in disputers]
     head = "states the opposite of this claim"
 
+    shown = {k: (label, body) for k, (_, label, body) in claim.verdicts.items() if k in cited}
+    base = SentenceCheck(
+        line, text, cited, "", claim, similarity, tuple(supporters), tuple(disputers), (), shown, "", unresolved
+    )
+
     def result(status: str, note: str, suggest=()) -> SentenceCheck:
-        return SentenceCheck(
-            line,
-            text,
-            cited,
-            status,
-            claim,
-            similarity,
-            supported_by=tuple(supporters),
-            disputed_by=tuple(disputers),
-            suggest=tuple(suggest),
-            verdicts={k: (label, body) for k, (_, label, body) in claim.verdicts.items() if k in cited},
-            note=note,
-            unresolved=unresolved,
-            relation="opposite",
-        )
+        return replace(base, status=status, note=note, suggest=tuple(suggest), relation="opposite")
 
     if cited:
         if cited_disputing and not cited_supporting:
@@ -546,8 +532,7 @@ def _judge_opposite(line, text, cited, unresolved, claim, similarity, negative) 
             )
         return result(Status.MISCITED, f"{head}; none of the cited sources is known to dispute it", disputers)
     if unresolved:
-        what = "; ".join(f"{u.marker}, which could not be resolved: {u.reason}" for u in unresolved)
-        return result(Status.UNSOURCED, f"{head}; cites {what}", disputers)
+        return result(Status.UNSOURCED, f"{head}; cites {_unresolved(unresolved)}", disputers)
     if supporters:
         return result(Status.UNSOURCED, f"{head}, which {', '.join(supporters)} supports; cites nothing", disputers)
     return result(Status.UNSOURCED, f"{head}; cites nothing", disputers)

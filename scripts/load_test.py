@@ -37,23 +37,6 @@ HOSTILE = {
 }
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    out, todo = {pid}, [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.add(child)
-            todo.append(child)
-    return out
-
-
 def _rss_mb(pids: set[int]) -> float:
     total = 0
     for pid in pids:
@@ -93,6 +76,7 @@ def main() -> int:
     args = parser.parse_args()
 
     import graph
+    from graph.server import descendants
     from graph.sparql import named_query
 
     eg = graph.load(claims=args.claims, sources=args.sources)
@@ -155,7 +139,7 @@ def main() -> int:
         def watch() -> None:
             last = time.monotonic()
             while time.monotonic() < stop_at:
-                peak[0] = max(peak[0], _rss_mb(_descendants(server.pid)))
+                peak[0] = max(peak[0], _rss_mb({server.pid} | descendants(server.pid)))
                 ok = _post(url, "ASK { ?s ?p ?o }", timeout=30) == 200
                 now = time.monotonic()
                 if ok:

@@ -24,6 +24,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
+from graph.server import descendants
 from graph.sparql import list_queries, named_query, run_query
 
 from .conftest import ROOT, evg_serve, require_or_skip
@@ -49,24 +50,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (the fork server and the query workers)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    out, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.add(child)
-            todo.append(child)
-    return out
 
 
 class Endpoint:
@@ -211,7 +194,7 @@ def test_every_named_query_answers_as_locally(endpoint, local):
 
 
 def test_cross_product_past_the_timeout_is_504_and_its_worker_is_replaced(endpoint):
-    before = _descendants(endpoint.process.pid)
+    before = descendants(endpoint.process.pid)
     started = time.monotonic()
     status, headers, body = endpoint.post(CROSS, timeout=30)
     took = time.monotonic() - started
@@ -224,7 +207,7 @@ def test_cross_product_past_the_timeout_is_504_and_its_worker_is_replaced(endpoi
     assert 2 <= took < 6
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        after = _descendants(endpoint.process.pid)
+        after = descendants(endpoint.process.pid)
         if len(after) == len(before) and after != before:
             break
         time.sleep(0.1)
@@ -255,7 +238,7 @@ def test_bound_named_queries_do_not_wait_behind_long_queries(endpoint, local):
         hog.start()
     time.sleep(0.5)  # both general workers are running a cross product now
     try:
-        nices = sorted(_nice(pid) for pid in _descendants(endpoint.process.pid))
+        nices = sorted(_nice(pid) for pid in descendants(endpoint.process.pid))
         started = time.monotonic()
         status, _, body = endpoint.post(bound, accept="application/sparql-results+json")
         took = time.monotonic() - started
@@ -276,13 +259,13 @@ def test_bound_named_queries_do_not_wait_behind_long_queries(endpoint, local):
 def test_5000_nested_braces_are_refused_before_any_parser(endpoint):
     # The query checks (the hardening limits) refuse it before a parser's
     # stack can overflow: a 400 naming the limit, and no worker dies.
-    before = _descendants(endpoint.process.pid)
+    before = descendants(endpoint.process.pid)
     status, _, body = endpoint.post(NESTED)
     assert (status, body.decode()) == (
         400,
         "query:1: the query nests deeper than 100 levels (groups, brackets or operators)\n",
     )
-    assert _descendants(endpoint.process.pid) == before
+    assert descendants(endpoint.process.pid) == before
     for _ in range(3):
         assert endpoint.post("ASK { ?s ?p ?o }")[0] == 200
 
@@ -423,7 +406,7 @@ def test_sigterm_stops_the_server_and_its_workers(tmp_path):
     )
     try:
         process.stdout.readline()
-        workers = _descendants(process.pid)
+        workers = descendants(process.pid)
         # the fork server, its resource tracker, three workers and one lookup worker
         assert len(workers) == 6
         os.kill(process.pid, signal.SIGTERM)

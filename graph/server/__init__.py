@@ -32,6 +32,7 @@ __all__ = [
     "PublishResult",
     "Server",
     "ServerError",
+    "descendants",
     "find_oxigraph",
     "netrc_credentials",
     "publish",
@@ -60,6 +61,27 @@ def find_oxigraph() -> str:
     if beside.is_file():
         return str(beside)
     raise ServerError("the `oxigraph` server command is not installed; install it with `pip install oxigraph`")
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (for ``evg serve``: the fork server, its
+    resource tracker and the query workers), read from ``/proc``; empty where
+    there is no ``/proc``."""
+    children: dict[int, list[int]] = {}
+    proc = Path("/proc")
+    for entry in proc.iterdir() if proc.is_dir() else ():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.add(child)
+            todo.append(child)
+    return out
 
 
 def _die_with_parent() -> None:

@@ -55,6 +55,9 @@ REWRITTEN = {
     "a prefix bound elsewhere": lambda t: t.replace(
         "PREFIX cito: <http://purl.org/spar/cito/>", "PREFIX cito: <http://example.org/>"
     ).replace("WHERE {", "WHERE { VALUES ?claim { claim:a }", 1),
+    "a prefix name in another case (prefix names are case-sensitive)": lambda t: t.replace(
+        "PREFIX cito:", "PREFIX CITO:"
+    ).replace("WHERE {", "WHERE { VALUES ?claim { claim:a }", 1),
     "a BASE": lambda t: "BASE <http://example.org/>\n" + t.replace("WHERE {", "WHERE { VALUES ?claim { claim:a }", 1),
     "unclosed VALUES": lambda t: t.replace("WHERE {", "WHERE { VALUES ?claim { claim:a ", 1),
 }

@@ -59,7 +59,7 @@ def _named_shapes() -> dict[tuple[str, ...], frozenset[str]]:
 def _prefixes() -> dict[str, str]:
     from graph.model.namespaces import PREFIXES
 
-    return {f"{name}:".lower(): f"<{iri}>" for name, iri in PREFIXES.items()}
+    return {f"{name}:": f"<{iri}>" for name, iri in PREFIXES.items()}
 
 
 def _word(m) -> str:
@@ -81,7 +81,7 @@ def _shape(tokens) -> tuple[tuple[str, ...], frozenset[str]] | None:
         if word == "PREFIX":
             if i + 2 >= n:
                 return None
-            name, iri = tokens[i + 1].group().lower(), tokens[i + 2].group()
+            name, iri = tokens[i + 1].group(), tokens[i + 2].group()
             if _prefixes().get(name) != iri:
                 return None
             i += 3

@@ -111,16 +111,36 @@ def _family(key: str) -> str:
     return str(BIB[key].persons["author"][0].last_names[-1])
 
 
+def _marker_spans(article, line: str) -> list[tuple[int, int, str]]:
+    """(start, end, bib key) of the stretch of one paragraph each citation marker
+    covers: its own sentence and the sentences before it, back to the previous
+    marker or to the nearest sentence that names the cited study's first author,
+    whichever is later. A marker on a sentence that names its study ("Beers and
+    colleagues' 2008 prospective study found ...7") so covers that sentence only,
+    and the article's own sentence before it cites nothing."""
+    numbers = _reference_numbers(article)
+    sentences = _sentences(line)
+    spans, floor = [], 0
+    for m in _MARKER.finditer(line):
+        key = numbers.get(int(m.group(1)))
+        own = next(i for i, (_a, b) in enumerate(sentences) if b >= m.end())
+        start = floor
+        if key is not None:
+            named = [a for a, b in sentences[: own + 1] if a >= floor and _family(key) in line[a:b]]
+            start = named[-1] if named else floor
+            spans.append((start, m.end(), key))
+        floor = m.end()
+    return spans
+
+
 def _marker_covers(statement, key: str) -> bool:
-    """The article puts ``key``'s marker on this statement: the first marker at or
-    after the quote in its paragraph is ``key``'s (a marker covers the sentences
-    of its paragraph before it), or the sentence names the first author."""
-    line, at, _end, sentence = _place(statement)
+    """The article puts ``key``'s marker on this statement (the quote lies in the
+    stretch that ``key``'s marker covers), or the sentence names the first author."""
+    line, at, end, sentence = _place(statement)
     if _family(key) in sentence:
         return True
-    numbers = _reference_numbers(_raw.value(statement, OA.hasSource))
-    following = [int(m.group(1)) for m in _MARKER.finditer(line) if m.start() >= at]
-    return bool(following) and numbers.get(following[0]) == key
+    article = _raw.value(statement, OA.hasSource)
+    return any(k == key and a <= at and end <= b for a, b, k in _marker_spans(article, line))
 
 
 CITATIONS = [(s, key) for s in STATEMENTS for key in _cited(s)]
@@ -138,6 +158,24 @@ def test_a_citation_without_the_articles_marker_is_reviewed(statement, key):
         f"citation, or keep it only where the sentence refers back to that study and add a schema:ClaimReview "
         f"(ev:NotSupported if the study did not test the point) saying what the study did"
     )
+
+
+@pytest.mark.parametrize("statement", STATEMENTS, ids=_id)
+def test_a_marked_or_named_statement_cites_its_source(statement):
+    line, at, end, _sentence = _place(statement)
+    cited = _cited(statement)
+    article = _raw.value(statement, OA.hasSource)
+    for a, b, key in _marker_spans(article, line):
+        if a <= at and end <= b:
+            assert key in cited, (
+                f"{_id(statement)}: the article's marker for {key} covers this quote: add "
+                f"cito:citesAsEvidence source:{key} (docs/corpus.md, citations)"
+            )
+    quote = _quote(statement)
+    for family in sorted({_family(k) for k in BIB if _family(k) in quote}):
+        assert any(_family(k) == family for k in cited), (
+            f"{_id(statement)}: the quote names {family}: cite that study (cito:citesAsEvidence)"
+        )
 
 
 # --- 5. the stance rule --------------------------------------------------------------

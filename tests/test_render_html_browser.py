@@ -295,23 +295,19 @@ def _outside(page) -> list[str]:
     return out
 
 
+_NET = "const net = window.evg.network, s = net.getScale(), ids = window.evg.visibleIds();"
+
+
 def _node_px(page) -> dict[str, float]:
     """Every visible node's least width or height on screen, in page pixels."""
-    return page.evaluate(
-        """() => { const net = window.evg.network, s = net.getScale(), out = {};
-      window.evg.visibleIds().forEach(id => { const n = net.body.nodes[id];
-        out[id] = Math.min(n.shape.width, n.shape.height) * s; });
-      return out; }"""
-    )
+    js = "const n = net.body.nodes[id]; return [id, Math.min(n.shape.width, n.shape.height) * s];"
+    return dict(page.evaluate(f"() => {{ {_NET} return ids.map(id => {{ {js} }}); }}"))
 
 
 def _faded(page) -> list[str]:
     """Visible nodes whose label vis-network draws faded (between 12 and 13 px)."""
-    return page.evaluate(
-        """() => { const net = window.evg.network, s = net.getScale();
-      return window.evg.visibleIds().filter(id => { const px = net.body.nodes[id].labelModule.fontOptions.size * s;
-        return px >= window.evg.labelMinPx && px < window.evg.labelMinPx + 1; }); }"""
-    )
+    js = "const px = net.body.nodes[id].labelModule.fontOptions.size * s, m = window.evg.labelMinPx;"
+    return page.evaluate(f"() => {{ {_NET} return ids.filter(id => {{ {js} return px >= m && px < m + 1; }}); }}")
 
 
 def test_tooltip_follows_hover_and_closes_on_every_change(browser, corpus_page, eg):
@@ -423,10 +419,9 @@ def test_first_zoom_level_makes_every_claim_label_readable_and_whole(browser, co
         assert b["label"] == texts[b["id"]] and "…" not in b["label"]
     assert max(b["lines"] for b in in_view) > 1  # long ones wrap
     # so do the articles' titles, whole, in their boxes
+    js = "const n = net.body.nodes[id]; return [id, n.options.label, n.labelModule.lines.length];"
     boxes = page.evaluate(
-        """() => window.evg.visibleIds().filter(id => id.startsWith('article:')).map(id => {
-      const n = window.evg.network.body.nodes[id];
-      return [id, n.options.label, n.labelModule.lines.length]; })"""
+        f"() => {{ {_NET} return ids.filter(id => id.startsWith('article:')).map(id => {{ {js} }}); }}"
     )
     assert len(boxes) == len(eg.article_iris) == 2
     for nid, label, lines in boxes:

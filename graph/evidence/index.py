@@ -469,7 +469,9 @@ class EvidenceIndex:
         from graph.evidence.search import index_key
 
         # Kept beside the cached store: building it for 100,000 claims takes seconds.
-        return self.eg.cached(f"search-index-3-{index_key()}", self._build_search_index)
+        # The number goes up when a pickled class changes or moves (4: Analyzer
+        # moved to graph.evidence.terms).
+        return self.eg.cached(f"search-index-4-{index_key()}", self._build_search_index)
 
     def _build_search_index(self) -> SearchIndex:
         from graph.evidence.search import BROADER_WEIGHT, QUOTE_WEIGHT, SOURCE_WEIGHT, SearchIndex, graph_synonyms

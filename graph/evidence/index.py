@@ -42,7 +42,6 @@ __all__ = [
 #: (scripts/eval_search.py).
 RELEVANCE_THRESHOLD = 0.5
 
-#: ev: stance -> the word used in records and JSON.
 #: Graphs with more triples than this answer per-claim questions with queries
 #: bound to the claim instead of summarising every claim first.
 PER_CLAIM_ABOVE = 300_000
@@ -52,10 +51,8 @@ PER_CLAIM_ABOVE = 300_000
 #: bigger ones build the details of the claims asked about.
 ALL_DETAILS_UP_TO = 20_000
 
+#: ev: stance -> the word used in records and JSON.
 STANCES = {EV.Asserts: "asserts", EV.Rejects: "rejects", EV.Reports: "reports"}
-
-#: Review verdicts from most to least worrying. When one source has several
-#: reviews for one claim, the most worrying verdict is the one shown.
 
 
 def load_query(name: str) -> str:

@@ -230,10 +230,6 @@ class _Raw:
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 
 
-def _s(term) -> str | None:
-    return None if term is None else str(term)
-
-
 def _source_facts(row: dict) -> dict:
     return {
         "doi": row["doi"],

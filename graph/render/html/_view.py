@@ -88,10 +88,6 @@ def _query(name: str) -> str:
     return query_text(f"html/{name}.rq")
 
 
-def _s(term) -> str | None:
-    return None if term is None else str(term)
-
-
 def _label(text: str) -> str:
     """A label for the canvas: the whole text on one line; the page wraps it
     to the node's width (never cut with an ellipsis)."""

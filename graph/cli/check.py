@@ -193,7 +193,7 @@ def extract(claims, sources, article, article_id, fmt, markdown, output):
     new = sum(1 for s in result.statements if s.new_claim)
     click.echo(
         f"{plural(len(result.statements), 'statement')} from {plural(len(result.references), 'reference')}: "
-        f"{len(result.statements) - new} matched to known claims, {new} new; "
+        f"{len(result.statements) - new} matched to a known claim, {new} new; "
         f"{plural(len(result.unresolved), 'unresolved citation')}",
         err=True,
     )

@@ -234,7 +234,7 @@ def _turtle(x: Extraction) -> str:
     lines = [
         f"# Draft statements extracted by `evg extract` from {x.path}",
         f"# for {_name(x.article_iri)}: {plural(len(x.statements), 'cited sentence')}, "
-        f"{len(x.statements) - new_claims} matched to known claims, {new_claims} new.",
+        f"{len(x.statements) - new_claims} matched to a known claim, {new_claims} new.",
         "#",
         "# Review every statement before merging it into claims.ttl:",
         "#  - check ev:claim; a claim:todo-... node is new: word it neutrally and give it a",

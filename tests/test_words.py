@@ -328,3 +328,20 @@ def test_serve_announces_one_worker(tmp_path):
         f"SPARQL endpoint (read-only, 30 s query timeout, 1 worker + 1 for bound named queries): "
         f"http://127.0.0.1:{port}/query\n"
     )
+
+
+def test_stats_load_bearing_sources_in_words(capsys):
+    from .conftest import CORPUS
+
+    def block(*args):
+        code, out, err = run(capsys, "stats", *args)
+        assert (code, err) == (0, "")
+        lines = out.splitlines()
+        start = lines.index("most load-bearing sources (claims resting on them alone)") + 1
+        return lines[start : lines.index("", start)]
+
+    assert block(*corpus(NONE)) == ["  (no source supports any claim)"]
+    assert block(*corpus(ONE)) == ["  smith2010  sole support of 1 claim, supports 1"]
+    bundled = block(*CORPUS)
+    assert "  chaudhry2008     sole support of 2 claims, supports 2" in bundled
+    assert "  fairclough2006   sole support of 1 claim, supports 2" in bundled

@@ -192,31 +192,6 @@ def test_filters_and_focus_hide_and_show_nodes(browser, corpus_page):
     page.context.close()
 
 
-@pytest.mark.parametrize(
-    ("folder", "article", "counts", "hidden", "showing"),
-    [
-        ("counts/none", None, "0 claims · 1 source · 1 article · 0 topics · 0 links", "source", "1 of 2 nodes"),
-        ("counts/none", "empty", "0 claims · 0 sources · 1 article · 0 topics · 0 links", "article", "0 of 1 node"),
-        ("counts/one", None, "1 claim · 1 source · 1 article · 1 topic · 3 links", "topic", "3 of 4 nodes"),
-        ("mini", None, "2 claims · 2 sources · 1 article · 2 topics · 6 links", "topic", "5 of 7 nodes"),
-    ],
-)
-def test_counts_line_in_words(browser, tmp_path, folder, article, counts, hidden, showing):
-    """The line at the top of the page: 0, 1 and 2 of each counted thing, and
-    what a filter leaves showing."""
-    eg = graph.load(claims=DATA / folder / "claims.ttl", sources=DATA / folder / "sources.bib")
-    html, _ = build_html(eg, article=article)
-    path = tmp_path / "counts.html"
-    path.write_text(html, encoding="utf-8")
-    loaded = _open(browser, path)
-    page = loaded.page
-    assert page.inner_text("#counts") == counts
-    page.uncheck(f'input[data-filter="kind:{hidden}"]')
-    assert page.inner_text("#counts") == f"{counts} — showing {showing}"
-    assert loaded.errors == []
-    page.context.close()
-
-
 def test_xss_probe_runs_nothing(browser, xss_page):
     path, view = xss_page
     loaded = _open(browser, path)

@@ -79,7 +79,7 @@ def test_turtle_reads_back_and_validates_with_verbatim_quotes(evg, eg, articles_
     out = tmp_path / "draft-statements.ttl"
     code, _, err = evg("extract", articles_dir / f"{ARTICLE}.txt", "--article-id", ARTICLE, "-o", out, *CORPUS)
     assert code == 0
-    assert "9 statements from 9 references: 9 matched to known claims, 0 new; 0 unresolved citations" in err
+    assert "9 statements from 9 references: 9 matched to a known claim, 0 new; 0 unresolved citations" in err
     ttl = out.read_text()
     statements = statements_of(ttl)
     assert len(statements) == 9

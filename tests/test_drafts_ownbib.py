@@ -118,7 +118,7 @@ def test_sources_keeps_its_meaning_and_points_to_bib(evg):
     (line,) = err.splitlines()
     assert line.startswith("evg: error: ")
     assert line.endswith(
-        f"{DRAFTS / 'zotero.bib'} lacks 9 citation key(s) that the claims cite (beers2008, chaudhry2008, ellis2007, "
+        f"{DRAFTS / 'zotero.bib'} lacks 9 citation keys that the claims cite (beers2008, chaudhry2008, ellis2007, "
         "fairclough2006, fairclough2007, falvey2010 and 3 more): --sources replaces the corpus bibliography; "
         f"to check the draft against your own bibliography, use --bib {DRAFTS / 'zotero.bib'}"
     )

@@ -62,9 +62,10 @@ def unknown_command(name: str) -> str:
     """The message for an unknown command: the closest names, else all of them."""
     import difflib
 
-    close = difflib.get_close_matches(name, list(COMMANDS), n=3, cutoff=0.6)
+    typed = name.lower()  # "Sources", "SORCES": commands are lower case
+    close = difflib.get_close_matches(typed, list(COMMANDS), n=3, cutoff=0.6)
     if not close:  # a prefix is often enough: "exp" -> export, "ser" -> serve
-        close = [c for c in sorted(COMMANDS) if len(name) >= 2 and c.startswith(name)][:3]
+        close = [c for c in sorted(COMMANDS) if len(typed) >= 2 and c.startswith(typed)][:3]
     if close:
         return f"no such command {name!r}; did you mean: {', '.join(close)}?"
     return f"no such command {name!r}; the commands are: {', '.join(sorted(COMMANDS))}"

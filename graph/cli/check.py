@@ -137,8 +137,9 @@ def _load_corpus(claims, sources):
         shown = ", ".join(exc.keys[:6]) + (f" and {len(exc.keys) - 6} more" if len(exc.keys) > 6 else "")
         raise InputError(
             exc.path,
-            f"{sources} lacks {len(exc.keys)} citation key(s) that the claims cite ({shown}): --sources replaces "
-            f"the corpus bibliography; to check the draft against your own bibliography, use --bib {sources}",
+            f"{sources} lacks {plural(len(exc.keys), 'citation key')} that the claims cite ({shown}): "
+            "--sources replaces the corpus bibliography; to check the draft against your own bibliography, "
+            f"use --bib {sources}",
             exc.line,
         ) from None
 
@@ -192,7 +193,7 @@ def extract(claims, sources, article, article_id, fmt, markdown, output):
     new = sum(1 for s in result.statements if s.new_claim)
     click.echo(
         f"{plural(len(result.statements), 'statement')} from {plural(len(result.references), 'reference')}: "
-        f"{len(result.statements) - new} matched to known claims, {new} new; "
+        f"{len(result.statements) - new} matched to a known claim, {new} new; "
         f"{plural(len(result.unresolved), 'unresolved citation')}",
         err=True,
     )

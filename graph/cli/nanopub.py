@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from graph.model.words import plural
+
 
 @click.group()
 def nanopub():
@@ -44,7 +46,7 @@ def sign(folder, key, orcid, name):
     signed = sign_folder(folder, key, orcid, name)
     for path, uri in signed:
         click.echo(f"{path.name}  {uri}")
-    click.echo(f"signed {len(signed)} nanopublications in {folder}", err=True)
+    click.echo(f"signed {plural(len(signed), 'nanopublication')} in {folder}", err=True)
 
 
 @nanopub.command()
@@ -57,6 +59,6 @@ def verify(folder):
     bad = [v for v in verdicts if not v.ok]
     for v in bad:
         click.echo(f"{v.path}: {v.message}")
-    click.echo(f"{len(verdicts) - len(bad)} of {len(verdicts)} nanopublications verified", err=True)
+    click.echo(f"{len(verdicts) - len(bad)} of {plural(len(verdicts), 'nanopublication')} verified", err=True)
     if bad:
         sys.exit(1)

@@ -8,6 +8,7 @@ import click
 
 from graph.cli._common import corpus_options, echo_json, format_option, load_graph, output_option, write_output
 from graph.export import FORMATS as EXPORT_FORMATS
+from graph.model.words import plural
 
 #: Same as graph.sparql.FORMATS; spelt out so that --help does not import rdflib.
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
@@ -107,7 +108,7 @@ def query(claims, sources, query, expression, fmt, params, list_, terms, quiet, 
     if expression is not None:
         if not expression.strip():
             raise click.UsageError("the -e query string is empty")
-        text, where, documented = expression, "-e", None
+        text, where = expression, "-e"
     elif query is None:
         raise click.UsageError("give a .rq file, a query name (see --list) or -e 'SPARQL'")
     elif not query.strip():
@@ -116,26 +117,30 @@ def query(claims, sources, query, expression, fmt, params, list_, terms, quiet, 
         from graph.model.paths import read_text
 
         text, where = read_text(query), query
-        documented = None
     else:
         from graph.sparql import named_query
 
         named = named_query(query)
-        text, where, documented = named.text, named.name, named.params
+        text, where = named.text, named.name
+    from graph.sparql.catalogue import documented_params
+
+    # `# param` lines name what --param may bind: a named query's (none: it takes
+    # none), or those of a file or -e text that has them (else any variable).
+    documented = named.params if named is not None else documented_params(text) or None
     bound = _params(params)
 
     from graph.sparql import format_result, run_query
 
     eg = _graph(claims, sources, endpoint)
 
-    def answer() -> tuple[str, list[str]]:
+    def answer(hints: bool = True) -> tuple[str, list[str]]:
         from graph.sparql.hints import empty_result_hints
 
         result = run_query(eg, text, bound, allow_service=allow_service, where=where, documented=documented)
-        return format_result(result, fmt), [str(h) for h in empty_result_hints(eg, text, result)]
+        return format_result(result, fmt), [str(h) for h in empty_result_hints(eg, text, result)] if hints else []
 
     if endpoint or named is None or bound:
-        out, hints = answer()
+        out, hints = answer(hints=not quiet)
     else:
         # A named query left unbound lists the whole graph: its answer depends on
         # the graph alone, so with the on-disk cache it is computed once per set of inputs.
@@ -278,7 +283,7 @@ def _write_folder(folder: Path, eg, options) -> None:
     for name, text in files.items():
         with atomic_write(folder / name) as fh:
             fh.write(text)
-    click.echo(f"wrote {len(files)} nanopublications to {folder}", err=True)
+    click.echo(f"wrote {plural(len(files), 'nanopublication')} to {folder}", err=True)
 
 
 @click.command()
@@ -308,8 +313,6 @@ def impact(claims, sources, source_key, fmt):
 
 def render_impact(r) -> str:
     """The text form of :class:`graph.evidence.network.Impact`."""
-    from graph.model.words import plural
-
     lines = [f"If {r.source} were retracted ({plural(len(r.supports), 'claim')} it supports):"]
 
     def section(title, rows):

@@ -233,8 +233,8 @@ def _turtle(x: Extraction) -> str:
     new_claims = sum(1 for s in x.statements if s.new_claim)
     lines = [
         f"# Draft statements extracted by `evg extract` from {x.path}",
-        f"# for {_name(x.article_iri)}: {len(x.statements)} cited sentences, "
-        f"{len(x.statements) - new_claims} matched to known claims, {new_claims} new.",
+        f"# for {_name(x.article_iri)}: {plural(len(x.statements), 'cited sentence')}, "
+        f"{len(x.statements) - new_claims} matched to a known claim, {new_claims} new.",
         "#",
         "# Review every statement before merging it into claims.ttl:",
         "#  - check ev:claim; a claim:todo-... node is new: word it neutrally and give it a",

@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from graph.model.errors import NotFoundError
 from graph.model.namespaces import ARTICLE, CLAIM, DCTERMS, EV, RDFS, SOURCE, local_name
 from graph.model.rules import LOW_RANK_MAX
+from graph.model.words import plural
 
 __all__ = ["LOW_RANK_MAX", "ClaimSummary", "EvidenceGraph", "SupportStatus", "load", "remote_graph"]
 
@@ -105,7 +106,8 @@ class EvidenceGraph:
 
     def __repr__(self) -> str:
         return (
-            f"<EvidenceGraph {len(self)} triples, {len(self.claim_iris)} claims, {len(self.source_keys)} sources,"
+            f"<EvidenceGraph {plural(len(self), 'triple')}, {plural(len(self.claim_iris), 'claim')},"
+            f" {plural(len(self.source_keys), 'source')},"
             f" {self.backend.name} store>"
         )
 

@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from graph.model.errors import EvidenceGraphError
+from graph.model.words import plural
 
 __all__ = [
     "DEFAULT_LOOKUP_WORKERS",
@@ -433,7 +434,7 @@ def publish(
     except ServerError as exc:
         if done:
             raise ServerError(
-                f"{exc} (after {done} of {len(requests)} update requests: the graph holds part of the upload)"
+                f"{exc} (after {done} of {plural(len(requests), 'update request')}: the graph holds part of the upload)"
             ) from None
         raise ServerError(str(exc)) from None
     return PublishResult(update_endpoint, len(eg), status, via="update", requests=len(requests))

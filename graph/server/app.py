@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from graph.model.words import plural
 from graph.server.lanes import LOOKUP, lane
 from graph.server.pool import Pool, Reply
 
@@ -281,7 +282,7 @@ def serve(
         if lookups is not None:
             lookups.start()
         base = f"http://{host}:{port}"
-        lanes = f"{workers} workers" + (f" + {lookup_workers} for bound named queries" if lookups else "")
+        lanes = plural(workers, "worker") + (f" + {lookup_workers} for bound named queries" if lookups else "")
         line = f"SPARQL endpoint (read-only, {timeout:g} s query timeout, {lanes}): {base}/query"
         run(pool, sock, lookups=lookups, editor=editor_page(), ready=lambda: announce(line))
     except KeyboardInterrupt:

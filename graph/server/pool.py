@@ -177,9 +177,10 @@ class Pool:
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
+            busy = f"the {self.name} worker" if self.size == 1 else f"all {self.size} {self.name} workers"
             return Reply.text(
                 503,
-                f"all {self.size} {self.name} workers stayed busy for {self.timeout:g} s; try again",
+                f"{busy} stayed busy for {self.timeout:g} s; try again",
                 **{"Retry-After": "1"},
             )
         # The time limit counts from here: a query that waited for a worker

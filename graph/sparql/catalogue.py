@@ -12,9 +12,20 @@ from pathlib import Path
 from graph.model.errors import NotFoundError
 from graph.model.paths import QUERIES_DIR, read_text
 
-__all__ = ["NamedQuery", "list_queries", "named_query", "query_text"]
+__all__ = ["NamedQuery", "documented_params", "list_queries", "named_query", "query_text"]
 
 _PARAM_LINE = re.compile(r"^#\s*param\s+\?(\w+)\s*:?\s*(.*)$", re.IGNORECASE)
+
+
+def documented_params(text: str) -> dict[str, str]:
+    """Variable name -> what to bind it to, from a query's ``# param ?var: help``
+    lines (a named query's, or those of a file copied from one); empty if it has none."""
+    out = {}
+    for line in text.splitlines():
+        m = _PARAM_LINE.match(line.strip())
+        if m:
+            out[m.group(1)] = m.group(2).strip()
+    return out
 
 
 @dataclass(frozen=True)
@@ -37,12 +48,7 @@ class NamedQuery:
     @property
     def params(self) -> dict[str, str]:
         """Variable name -> what to bind it to, from the ``# param`` lines."""
-        out = {}
-        for line in self.text.splitlines():
-            m = _PARAM_LINE.match(line.strip())
-            if m:
-                out[m.group(1)] = m.group(2).strip()
-        return out
+        return documented_params(self.text)
 
 
 def list_queries(folder: Path = QUERIES_DIR) -> list[NamedQuery]:

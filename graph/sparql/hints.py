@@ -4,11 +4,13 @@ A SELECT with no rows, an ASK that is false or an empty CONSTRUCT often
 means a misspelt or misremembered predicate or class (``cito:supports`` where
 the graph says ``cito:givesSupportTo``). :func:`empty_result_hints` finds the
 IRIs the query uses as predicates or as classes (objects of ``rdf:type``),
-asks the graph in one bounded query which of them occur, and for each that
-does not, names the closest terms that do: by edit distance on the local name
-and on the labels and inverses of the table in :mod:`graph.sparql.terms`
-(checked in one more bounded query). It works the same on every store,
-remote endpoints included, and costs nothing when the result is not empty.
+asks the graph in one bounded query which of them occur in that role, and for
+each that does not, names the closest terms that do: by edit distance on the
+local name and on the labels and inverses of the table in
+:mod:`graph.sparql.terms` (checked in one more bounded query, which also asks
+whether the term plays the other role: ``?c a ev:claim``, where ``ev:claim``
+is a predicate). It works the same on every store, remote endpoints included,
+and costs nothing when the result is not empty.
 """
 
 from __future__ import annotations
@@ -20,7 +22,16 @@ from functools import cache
 
 from graph.sparql.results import QueryResult, compact_iri
 
-__all__ = ["RDF_TYPE", "Hint", "empty_result_hints", "is_empty", "occurring", "query_terms", "suggest"]
+__all__ = [
+    "RDF_TYPE",
+    "Hint",
+    "empty_result_hints",
+    "is_empty",
+    "occurrence_query",
+    "occurring",
+    "query_terms",
+    "suggest",
+]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -43,9 +54,13 @@ class Hint:
     suggestions: tuple[str, ...] = ()
     #: the suggestion that is the term's inverse (subject and object swapped), if any
     inverse: str | None = None
+    #: the other role ("class" or "predicate") in which the graph does use the term, if it does
+    used_as: str | None = None
 
     def __str__(self) -> str:
         text = f"the {self.kind} {compact_iri(self.iri)} occurs nowhere in the graph"
+        if self.used_as:
+            text += f" as a {self.kind}, only as a {self.used_as}"
         if not self.suggestions:
             return text + " (`evg query --terms` lists the terms it uses)"
         names = [
@@ -283,15 +298,30 @@ def query_terms(text: str) -> dict[str, str]:
     return dict(sorted(_Scanner(text).scan().items()))
 
 
-def occurring(eg, iris) -> set[str]:
-    """Those of ``iris`` that the graph uses as a predicate or a class: one
-    query, its size bounded by the number of IRIs asked about."""
-    iris = sorted(set(iris))
-    if not iris:
-        return set()
-    values = " ".join(f"<{i}>" for i in iris)
-    query = "SELECT ?t WHERE { VALUES ?t { " + values + " } FILTER(EXISTS { ?s ?t ?o } || EXISTS { ?s a ?t }) }"
-    return {row["t"] for row in eg.select_values(query) if row.get("t")}
+#: How to find a term in each role: a triple that uses it so.
+_ROLE_PATTERNS = {"predicate": "?s ?t ?o", "class": "?s a ?t"}
+
+
+def occurrence_query(terms) -> str | None:
+    """The one query that asks which of ``terms`` ((IRI, "predicate" or
+    "class") pairs) a graph uses in that role: rows ``?t ?k``. Its size is
+    bounded by the number of terms asked about, not by the graph (``VALUES``
+    and ``FILTER EXISTS`` per role, plain SPARQL 1.1); None for no terms."""
+    terms = set(terms)
+    groups = []
+    for kind, pattern in _ROLE_PATTERNS.items():
+        iris = sorted(i for i, k in terms if k == kind)
+        if iris:
+            values = " ".join(f"<{i}>" for i in iris)
+            groups.append(f'{{ VALUES ?t {{ {values} }} FILTER EXISTS {{ {pattern} }} BIND("{kind}" AS ?k) }}')
+    return "SELECT ?t ?k WHERE { " + " UNION ".join(groups) + " }" if groups else None
+
+
+def occurring(eg, terms) -> set[tuple[str, str]]:
+    """Those of ``terms`` that ``eg`` uses in their role: an index lookup
+    each on a local store, :func:`occurrence_query` on a remote endpoint
+    (:meth:`graph.store.base.Backend.uses_terms`)."""
+    return eg.backend.uses_terms(set(terms))
 
 
 def _local(iri: str) -> str:
@@ -392,22 +422,33 @@ def empty_result_hints(eg, text: str, result: QueryResult | None = None) -> list
     """Hints for ``text`` when ``result`` is empty (or not given): one per
     predicate or class of the query that the graph never uses, with up to
     :data:`MAX_SUGGESTIONS` close terms that it does use. Empty when the
-    result has anything in it or every term occurs."""
+    result has anything in it, every term occurs, or a remote endpoint fails
+    to answer the lookups (a hint never turns an answer into an error)."""
     if result is not None and not is_empty(result):
         return []
+    from graph.model.errors import EvidenceGraphError
+
     terms = query_terms(text)
     if not terms:
         return []
-    missing = [iri for iri in terms if iri not in occurring(eg, terms)]
-    if not missing:
+    try:
+        found = occurring(eg, terms.items())
+        missing = [iri for iri, kind in terms.items() if (iri, kind) not in found]
+        if not missing:
+            return []
+        candidates = {iri: suggest(iri, terms[iri]) for iri in missing}
+        other = {iri: "class" if terms[iri] == "predicate" else "predicate" for iri in missing}
+        asked = {(c, terms[iri]) for iri, close in candidates.items() for c, _, _ in close}
+        present = occurring(eg, asked | set(other.items()))
+    except EvidenceGraphError:  # an endpoint that answered the query but not these: no hints
         return []
-    candidates = {iri: suggest(iri, terms[iri]) for iri in missing}
-    present = occurring(eg, {c for found in candidates.values() for c, _, _ in found})
     hints = []
     for iri in missing:
-        close = [(c, inv, score) for c, inv, score in candidates[iri] if c in present]
+        kind = terms[iri]
+        close = [(c, inv, score) for c, inv, score in candidates[iri] if (c, kind) in present]
         # Far behind the best match that occurs is no match: keep those within _MARGIN of it.
         close = [(c, inv) for c, inv, score in close if score >= close[0][2] - _MARGIN][:MAX_SUGGESTIONS]
         inverse = next((c for c, inv in close if inv), None)
-        hints.append(Hint(iri, terms[iri], tuple(c for c, _ in close), inverse))
+        used_as = other[iri] if (iri, other[iri]) in present else None
+        hints.append(Hint(iri, kind, tuple(c for c, _ in close), inverse, used_as))
     return hints

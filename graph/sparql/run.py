@@ -212,13 +212,14 @@ def _known(eg, iri: URIRef, given: str) -> URIRef:
 
 
 def _unknown_param(name: str, known: set[str], documented: dict[str, str] | None) -> str:
+    names = sorted(known) if documented is None else list(documented)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    hint = f"; did you mean ?{close[0]}?" if close else ""
     if documented is None:
-        listed = ", ".join("?" + v for v in sorted(known)) or "none"
-        return f"the query has no variable ?{name} (it has {listed})"
+        listed = ", ".join("?" + v for v in names) or "none"
+        return f"the query has no variable ?{name}{hint} (it has {listed})"
     if not documented:
         return f"the query has no parameter ?{name} (it takes none)"
-    close = difflib.get_close_matches(name, list(documented), n=1, cutoff=0.5)
-    hint = f"; did you mean ?{close[0]}?" if close else ""
     listed = ", ".join("?" + v for v in documented)
     return f"the query has no parameter ?{name}{hint} (its parameters: {listed})"
 
@@ -239,16 +240,17 @@ def run_query(
     every store, and a remote endpoint, runs the same self-contained text. ``where`` names the query in
     error messages (a file name, ``-e``, or a named query). The project's
     prefixes are predeclared, so queries may use ``ev:``, ``cito:``, ``claim:``
-    ... without PREFIX lines. ``documented`` (a named query's ``# param``
-    lines, :attr:`NamedQuery.params`) is what an unknown parameter's message
-    lists instead of every variable of the query.
+    ... without PREFIX lines. ``documented`` (a query's ``# param`` lines,
+    :func:`~graph.sparql.catalogue.documented_params`) are then the only
+    names ``params`` may bind, and what an unknown one's message lists;
+    without it any variable of the query may be bound.
     """
     backend = eg.backend
     form, known = backend.check(text, allow_service=allow_service, where=where)
     bindings = {}
     for name, value in (params or {}).items():
         name = name.lstrip("?$")
-        if name not in known:
+        if name not in known or (documented is not None and name not in documented):
             raise QueryError(f"{where}: --param {name}: {_unknown_param(name, known, documented)}")
         bindings[name] = parse_param(name, value, eg)
     bound = bind_values(text, bindings, form=form) if bindings else text

@@ -75,6 +75,15 @@ class RdflibBackend(Backend):
     def ask(self, query: str, bindings: dict | None = None) -> bool:
         return bool(self._graph.query(query, initBindings=bindings or {}).askAnswer)
 
+    def uses_terms(self, terms: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        # An index lookup a term, microseconds; rdflib's SPARQL engine takes tens of milliseconds.
+        from rdflib import RDF, URIRef
+
+        def pattern(iri: str, kind: str):
+            return (None, URIRef(iri), None) if kind == "predicate" else (None, RDF.type, URIRef(iri))
+
+        return {(iri, kind) for iri, kind in terms if pattern(iri, kind) in self._graph}
+
     def query(self, query: str, prefixes: dict | None = None, bindings: dict | None = None):
         return self._graph.query(query, initNs=prefixes or {}, initBindings=bindings or {})
 

@@ -49,6 +49,18 @@ class Backend(ABC):
     @abstractmethod
     def ask(self, query: str, bindings: dict | None = None) -> bool: ...
 
+    def uses_terms(self, terms: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Those of ``terms`` ((IRI, "predicate" or "class") pairs) that the
+        graph uses in that role: here one bounded query
+        (:func:`graph.sparql.hints.occurrence_query`); a local store looks
+        each one up in its index instead."""
+        from graph.sparql.hints import occurrence_query
+
+        query = occurrence_query(terms)
+        if query is None:
+            return set()
+        return {(row["t"], row["k"]) for row in self.select_values(query) if row.get("t") and row.get("k")}
+
     @abstractmethod
     def query(self, query: str, prefixes: dict | None = None, bindings: dict | None = None):
         """Any read query form; an rdflib ``Result``."""

@@ -241,6 +241,20 @@ class OxigraphBackend(Backend):
     def ask(self, query: str, bindings: dict | None = None) -> bool:
         return bool(self._run(query, bindings))
 
+    def uses_terms(self, terms) -> set[tuple[str, str]]:
+        # An index lookup a term (in the default graph, which queries read).
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        found = set()
+        for iri, kind in terms:
+            try:
+                node = ox.NamedNode(iri)
+            except ValueError:  # not an IRI Oxigraph accepts: the graph cannot hold it
+                continue
+            s, p, o = (None, node, None) if kind == "predicate" else (None, rdf_type, node)
+            if next(iter(self.store.quads_for_pattern(s, p, o, ox.DefaultGraph())), None) is not None:
+                found.add((iri, kind))
+        return found
+
     def query(self, query: str, prefixes: dict | None = None, bindings: dict | None = None):
         """Any read form, as an rdflib ``Result`` so that callers need not care
         which store answered."""

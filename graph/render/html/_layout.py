@@ -207,6 +207,8 @@ def _pack(order: list[str], groups, headers, by_id, side_width: float) -> tuple[
     The column height is the one, among a few tried, that lets the whole
     drawing (side columns included) fill a laptop's graph pane best."""
     blocks = {g: _block([by_id[c].label for c in groups[g]], len(headers[g])) for g in order}
+    if not blocks:  # no claims: an empty claim area
+        return 0.0, 0.0
     tallest = max(b[3] for b in blocks.values())
     area = sum((b[2] + GROUP_GAP) * (b[3] + GROUP_GAP) for b in blocks.values())
     best = None

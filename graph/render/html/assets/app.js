@@ -753,11 +753,13 @@
   });
 
   var countsLine = document.getElementById("counts");
+  function plural(n, word) { return n + " " + (n === 1 ? word : word + "s"); }  // the nouns counted here all add -s
   function updateCounts() {
     var c = DATA.counts;
-    var text = c.claim + " claims · " + c.source + " sources · " + c.article + " articles · " + c.topic + " topics · " + c.edges + " links";
+    var text = [plural(c.claim, "claim"), plural(c.source, "source"), plural(c.article, "article"),
+      plural(c.topic, "topic"), plural(c.edges, "link")].join(" · ");
     var shown = visibleIds ? visibleIds.size : c.nodes;
-    if (shown !== c.nodes) text += " — showing " + shown + " of " + c.nodes + " nodes";
+    if (shown !== c.nodes) text += " — showing " + shown + " of " + plural(c.nodes, "node");
     countsLine.textContent = text;
   }
 

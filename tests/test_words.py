@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 import graph
-from graph.cli import main
 
 from .conftest import DATA, require_or_skip
 
@@ -17,22 +16,8 @@ NONE, ONE, TWO = DATA / "counts" / "none", DATA / "counts" / "one", DATA / "mini
 ORCID = "https://orcid.org/0000-0002-1825-0097"
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_:
-        main([*args])
-    captured = capsys.readouterr()
-    return exit_.value.code, captured.out, captured.err
-
-
 def corpus(folder) -> list[str]:
     return ["--claims", str(folder / "claims.ttl"), "--sources", str(folder / "sources.bib")]
-
-
-@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
-def store(request):
-    from .conftest import CLAIMS_TTL, SOURCES_BIB
-
-    return graph.load(claims=CLAIMS_TTL, sources=SOURCES_BIB, store=request.param)
 
 
 #: Every noun a text renderer counts.
@@ -87,12 +72,12 @@ def test_html_summary_counts():
     ]
 
 
-def test_claims_of_a_source_counts(store):
+def test_claims_of_a_source_counts(any_store):
     import dataclasses
 
     from graph.render.report import source_markdown
 
-    full = store.evidence.source_claims("fairclough2007")
+    full = any_store.evidence.source_claims("fairclough2007")
     assert len(full.supports) >= 2
     lines = []
     for n in (0, 1, 2):
@@ -139,19 +124,19 @@ def test_draft_check_summary_counts():
     ]
 
 
-def test_validate_counts_in_words(capsys, tmp_path):
+def test_validate_counts_in_words(evg, tmp_path):
     from .conftest import DATA
 
-    code, out, err = run(capsys, "validate", "--no-shacl", "--claims", str(DATA / "mini" / "claims.ttl"),
+    code, out, err = evg("validate", "--no-shacl", "--claims", str(DATA / "mini" / "claims.ttl"),
                          "--sources", str(DATA / "mini" / "sources.bib"))  # fmt: skip
     assert (code, out) == (0, "")
     assert err == "ok: 2 claims, 2 statements, 2 sources\n"
 
 
-def test_validate_counts_claims_statements_and_sources(capsys):
+def test_validate_counts_claims_statements_and_sources(evg):
     lines = []
     for folder in (NONE, ONE, TWO):
-        code, out, err = run(capsys, "validate", "--no-shacl", *corpus(folder))
+        code, out, err = evg("validate", "--no-shacl", *corpus(folder))
         assert (code, out) == (0, "")
         lines.append(err)
     assert lines == [
@@ -161,7 +146,7 @@ def test_validate_counts_claims_statements_and_sources(capsys):
     ]
 
 
-def test_validate_counts_problems(capsys, tmp_path):
+def test_validate_counts_problems(evg, tmp_path):
     text = (TWO / "claims.ttl").read_text(encoding="utf-8").splitlines(keepends=True)
     one = tmp_path / "one-label-missing.ttl"
     one.write_text("".join(line for line in text if 'rdfs:label "Weak' not in line), encoding="utf-8")
@@ -169,7 +154,7 @@ def test_validate_counts_problems(capsys, tmp_path):
     two.write_text("".join(line for line in text if 'rdfs:label "' not in line), encoding="utf-8")
     ends = []
     for path in (one, two):
-        code, out, err = run(capsys, "validate", "--claims", str(path), "--sources", str(TWO / "sources.bib"))
+        code, out, err = evg("validate", "--claims", str(path), "--sources", str(TWO / "sources.bib"))
         assert code == 1
         ends.append((out.count("\n"), err))
     assert ends == [
@@ -178,10 +163,10 @@ def test_validate_counts_problems(capsys, tmp_path):
     ]
 
 
-def test_report_counts_claims(capsys):
+def test_report_counts_claims(evg):
     firsts = []
     for folder in (NONE, ONE, TWO):
-        code, out, err = run(capsys, "report", *corpus(folder))
+        code, out, err = evg("report", *corpus(folder))
         assert (code, err) == (0, "")
         firsts.append(out.splitlines()[2])
     assert firsts == [
@@ -191,11 +176,11 @@ def test_report_counts_claims(capsys):
     ]
 
 
-def test_html_summary_line_of_each_corpus(capsys, tmp_path):
+def test_html_summary_line_of_each_corpus(evg, tmp_path):
     lines = []
     for folder in (NONE, ONE, TWO):
         path = tmp_path / f"{folder.name}.html"
-        code, out, err = run(capsys, "html", *corpus(folder), "-o", str(path))
+        code, out, err = evg("html", *corpus(folder), "-o", str(path))
         assert (code, out) == (0, f"{path}\n")
         lines.append(err)
     assert lines == [
@@ -205,18 +190,18 @@ def test_html_summary_line_of_each_corpus(capsys, tmp_path):
     ]
 
 
-def test_claims_of_a_source_in_the_one_corpus(capsys):
-    code, out, err = run(capsys, "claims", *corpus(ONE), "smith2010")
+def test_claims_of_a_source_in_the_one_corpus(evg):
+    code, out, err = evg("claims", *corpus(ONE), "smith2010")
     assert (code, err) == (0, "")
     assert "\nsupports 1 claim\n" in out and "\ndisputes 0 claims\n" in out
 
 
-def test_nanopublication_counts(capsys, tmp_path):
+def test_nanopublication_counts(evg, tmp_path):
     lines = []
     for folder in (NONE, ONE, TWO):
         out_dir = tmp_path / folder.name
-        code, out, err = run(
-            capsys, "export", *corpus(folder), "--format", "trig-nanopub", "-o", str(out_dir), "--creator", ORCID
+        code, out, err = evg(
+            "export", *corpus(folder), "--format", "trig-nanopub", "-o", str(out_dir), "--creator", ORCID
         )
         assert (code, out) == (0, "")
         lines.append(err)
@@ -227,23 +212,21 @@ def test_nanopublication_counts(capsys, tmp_path):
     ]
 
 
-def test_signing_one_nanopublication_says_one(capsys, tmp_path):
+def test_signing_one_nanopublication_says_one(evg, tmp_path):
     try:
         import nanopub_sign
     except ImportError:
         nanopub_sign = None
     require_or_skip(nanopub_sign is not None, "nanopub-sign not installed (extra [nanopub])")
     folder = tmp_path / "np"
-    assert (
-        run(capsys, "export", *corpus(ONE), "--format", "trig-nanopub", "-o", str(folder), "--creator", ORCID)[0] == 0
-    )
+    assert evg("export", *corpus(ONE), "--format", "trig-nanopub", "-o", str(folder), "--creator", ORCID)[0] == 0
     body = nanopub_sign.KeyPair().private
     key = tmp_path / "key.pem"
     lines = [body[i : i + 64] for i in range(0, len(body), 64)]
     key.write_text("-----BEGIN PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END PRIVATE KEY-----\n")
-    code, out, err = run(capsys, "nanopub", "sign", str(folder), "--key", str(key), "--orcid", ORCID, "--name", "T")
+    code, out, err = evg("nanopub", "sign", str(folder), "--key", str(key), "--orcid", ORCID, "--name", "T")
     assert (code, out.count("\n"), err) == (0, 1, f"signed 1 nanopublication in {folder}\n")
-    assert run(capsys, "nanopub", "verify", str(folder)) == (0, "", "1 of 1 nanopublication verified\n")
+    assert evg("nanopub", "verify", str(folder)) == (0, "", "1 of 1 nanopublication verified\n")
 
 
 #: Drafts citing 0, 1 and 2 sources of the mini corpus, by number.
@@ -258,12 +241,12 @@ DRAFTS = {
 }
 
 
-def test_extract_counts_sentences_statements_and_references(capsys, tmp_path):
+def test_extract_counts_sentences_statements_and_references(evg, tmp_path):
     heads, tails = [], []
     for n, text in DRAFTS.items():
         draft = tmp_path / f"d{n}.md"
         draft.write_text(text, encoding="utf-8")
-        code, out, err = run(capsys, "extract", *corpus(TWO), str(draft))
+        code, out, err = evg("extract", *corpus(TWO), str(draft))
         assert code == 0
         heads.append(out.splitlines()[1])
         tails.append(err)
@@ -279,12 +262,12 @@ def test_extract_counts_sentences_statements_and_references(capsys, tmp_path):
     ]
 
 
-def test_a_bibliography_lacking_one_key_says_one(capsys, tmp_path):
+def test_a_bibliography_lacking_one_key_says_one(evg, tmp_path):
     bib = tmp_path / "one.bib"
     bib.write_text((ONE / "sources.bib").read_text(encoding="utf-8"), encoding="utf-8")
     draft = tmp_path / "d.md"
     draft.write_text(DRAFTS[1], encoding="utf-8")
-    code, out, err = run(capsys, "check", str(draft), "--claims", str(TWO / "claims.ttl"), "--sources", str(bib))
+    code, out, err = evg("check", str(draft), "--claims", str(TWO / "claims.ttl"), "--sources", str(bib))
     assert (code, out) == (2, "")
     assert f"{bib} lacks 1 citation key that the claims cite (brown2015): --sources replaces" in err
 
@@ -330,11 +313,11 @@ def test_serve_announces_one_worker(tmp_path):
     )
 
 
-def test_stats_load_bearing_sources_in_words(capsys):
+def test_stats_load_bearing_sources_in_words(evg):
     from .conftest import CORPUS
 
     def block(*args):
-        code, out, err = run(capsys, "stats", *args)
+        code, out, err = evg("stats", *args)
         assert (code, err) == (0, "")
         lines = out.splitlines()
         start = lines.index("most load-bearing sources (claims resting on them alone)") + 1

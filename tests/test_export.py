@@ -473,6 +473,33 @@ def test_cli_bad_options_are_usage_errors(evg, args, message):
     assert message in err
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "example"),
+    [
+        ("--creator", "not an iri", "https://orcid.org/0000-0002-1825-0097"),
+        ("--creator", "0000-0002-1825-0097", "https://orcid.org/0000-0002-1825-0097"),
+        ("--license", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    ],
+)
+def test_cli_a_creator_or_license_that_is_no_iri_is_one_line(evg, tmp_path, option, value, example):
+    # It used to reach rdflib's serialiser: a logged warning, then "internal error", exit 3.
+    out_dir = tmp_path / "nanopubs"
+    code, out, err = evg("export", *CORPUS, "--format", "trig-nanopub", option, value, "-o", str(out_dir))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"evg: error: Invalid value for '{option}': give an absolute IRI, e.g. {example} (see `evg export --help`)\n"
+    )
+    assert not out_dir.exists()
+
+
+def test_export_options_refuse_a_creator_that_is_no_iri():
+    from graph.export import ExportOptions
+
+    with pytest.raises(ValueError, match=r"creator must be an absolute IRI, e.g. https://orcid.org/.*, not 'Jane Doe'"):
+        ExportOptions(creator="Jane Doe")
+    assert ExportOptions(creator="https://orcid.org/0000-0002-1825-0097", license="urn:x").license == "urn:x"
+
+
 def test_listing_the_formats_loads_neither_rdflib_nor_networkx():
     import subprocess
     import sys

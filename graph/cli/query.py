@@ -188,6 +188,15 @@ def _created(ctx, param, value):
     return value
 
 
+def _iri(ctx, param, value):
+    from graph.export import DEFAULT_LICENSE, IRI
+
+    if not IRI.match(value):
+        example = "https://orcid.org/0000-0002-1825-0097" if param.name == "creator" else DEFAULT_LICENSE
+        raise click.BadParameter(f"give an absolute IRI, e.g. {example}")
+    return value
+
+
 @click.command()
 @corpus_options
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="Output format.")
@@ -207,6 +216,7 @@ def _created(ctx, param, value):
 @click.option(
     "--creator",
     metavar="IRI",
+    callback=_iri,
     default="https://w3id.org/evidence-graph",
     show_default=True,
     help="trig-nanopub: dcterms:creator of every nanopublication; give your ORCID iD (https://orcid.org/...).",
@@ -215,6 +225,7 @@ def _created(ctx, param, value):
     "--license",
     "license_",
     metavar="IRI",
+    callback=_iri,
     default="https://creativecommons.org/licenses/by/4.0/",
     show_default=True,
     help="trig-nanopub: dcterms:license of every nanopublication.",

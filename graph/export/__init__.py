@@ -23,6 +23,7 @@ from graph.model.errors import NotFoundError
 __all__ = [
     "DEFAULT_LICENSE",
     "FORMATS",
+    "IRI",
     "ISO_DATE",
     "REGISTRY",
     "ExportOptions",
@@ -40,6 +41,11 @@ DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
 
 
+#: What ``--creator`` and ``--license`` accept: an absolute IRI (a scheme, then
+#: no space and none of the characters an IRI may not hold), as RDF needs.
+IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$')
+
+
 @dataclass(frozen=True)
 class ExportOptions:
     """Settings that some formats use; every field has a deterministic default."""
@@ -55,6 +61,12 @@ class ExportOptions:
     def __post_init__(self):
         if self.created is not None and not ISO_DATE.match(self.created):
             raise ValueError(f"created must be an ISO date or date-time, e.g. 2024-05-01, not {self.created!r}")
+        for name in ("creator", "license"):
+            value = getattr(self, name)
+            if not IRI.match(value):
+                raise ValueError(
+                    f"{name} must be an absolute IRI, e.g. https://orcid.org/0000-0002-1825-0097, not {value!r}"
+                )
 
 
 class Exporter:

@@ -5,6 +5,8 @@ CSL-JSON item; :func:`format_csl` renders items in any CSL style with
 citeproc-py. A style is a name (one of the official styles shipped in
 ``graph/data/csl``, or any ``<name>.csl`` in a CSL style collection such as
 Debian's ``citation-style-language-styles``) or the path of a ``.csl`` file.
+A dependent style (a journal's entry that names the style it uses) formats
+with its parent in the dependent style's locale.
 
 Titles keep their capitalisation data: a braced group in BibTeX
 (``{MRI}``) becomes ``<span class="nocase">MRI</span>``, the CSL-JSON way
@@ -42,6 +44,7 @@ __all__ = [
     "STYLE_ALIASES",
     "entry_to_csl",
     "format_csl",
+    "independent_style",
     "resolve_style",
     "shipped_styles",
     "title_to_csl",
@@ -101,33 +104,86 @@ def _collections() -> list[Path]:
 def resolve_style(style: str) -> Path:
     """The ``.csl`` file of ``style``: a path to a ``.csl`` file, a shipped
     style's name (or alias: ``ama``, ``chicago``, ``harvard``), or the name
-    of a style in an installed collection. Raises ``ValueError``."""
+    of a style in an installed collection, independent or dependent (Debian
+    keeps those in ``dependent/``). Raises ``ValueError``, also for a file
+    that is no usable CSL style or a dependent style whose parent is not
+    installed."""
     if style.endswith(".csl") or os.sep in style or "/" in style:
         path = Path(style)
         if not path.is_file():
             raise ValueError(f"CSL style file {style!r} not found")
-        return path
-    name = STYLE_ALIASES.get(style, style)
+    else:
+        path = _named(STYLE_ALIASES.get(style, style))
+        if path is None:
+            raise ValueError(
+                f"unknown citation style {style!r}; give a .csl file or a CSL style name "
+                f"(shipped: {', '.join(shipped_styles())}; aliases: {', '.join(sorted(STYLE_ALIASES))})"
+            )
+    if path.parent != CSL_DIR:  # the shipped styles are known to be good
+        independent_style(str(path))
+    return path
+
+
+def _named(name: str, near: tuple[Path, ...] = ()) -> Path | None:
     if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-        for folder in (CSL_DIR, *_collections()):
-            path = folder / f"{name}.csl"
-            if path.is_file():
-                return path
-    raise ValueError(
-        f"unknown citation style {style!r}; give a .csl file or a CSL style name "
-        f"(shipped: {', '.join(shipped_styles())}; aliases: {', '.join(sorted(STYLE_ALIASES))})"
-    )
+        for folder in (*near, CSL_DIR, *_collections()):
+            for path in (folder / f"{name}.csl", folder / "dependent" / f"{name}.csl"):
+                if path.is_file():
+                    return path
+    return None
+
+
+_CSL = "{http://purl.org/net/xbiblio/csl}"
 
 
 @cache
-def _parsed_style(path: str):
-    """A citeproc-py style with the corrections described in the module docstring."""
+def independent_style(path: str) -> tuple[str, str | None]:
+    """(the independent style that formats for the style file ``path``, the
+    locale to format in). An independent style is itself, with its own
+    default locale. A dependent style (a journal's name and a link to the
+    style it uses) gives its ``independent-parent``, found by name beside it
+    or in the collections, and its own ``default-locale``, which the CSL
+    specification says overrides the parent's. Raises ``ValueError``."""
+    from lxml import etree
+
+    def unusable(why: str) -> ValueError:
+        return ValueError(f"{path}: not a usable CSL style ({why})")
+
+    try:
+        root = etree.parse(path, etree.XMLParser(no_network=True, remove_comments=True)).getroot()
+    except (etree.XMLSyntaxError, OSError) as exc:
+        raise unusable(str(exc)) from None
+    if root.tag != _CSL + "style":
+        raise unusable("the root element is not a CSL <style>")
+    if root.find(_CSL + "bibliography") is not None:
+        return path, None
+    link = root.find(f"{_CSL}info/{_CSL}link[@rel='independent-parent']")
+    if link is None:
+        raise unusable("it has no <bibliography> and names no independent parent")
+    name = (link.get("href") or "").rstrip("/").rpartition("/")[2]
+    here = Path(path).resolve().parent
+    parent = _named(name, near=(here, here.parent))
+    if parent is None:
+        raise unusable(f"its parent style {name!r} is not installed; give {name}.csl")
+    parent_path, _ = independent_style(str(parent))
+    if parent_path != str(parent):
+        raise unusable(f"its parent style {name!r} is itself dependent")
+    return parent_path, root.get("default-locale")
+
+
+@cache
+def _parsed_style(path: str, locale: str | None = None):
+    """A citeproc-py style with the corrections described in the module
+    docstring, in ``locale`` (None: the style's default locale)."""
     from lxml import etree
 
     try:
-        return _style_class()(path, validate=False)
+        style = _style_class()(path, locale=locale, validate=False)
     except (etree.XMLSyntaxError, ValueError, KeyError, AttributeError) as exc:
         raise ValueError(f"{path}: not a usable CSL style ({exc})") from None
+    if locale:
+        style.root.set("default-locale", locale)
+    return style
 
 
 @cache
@@ -164,7 +220,7 @@ def _style_class():
             if self.root.tag != "{http://purl.org/net/xbiblio/csl}style":
                 raise ValueError("the root element is not a CSL <style>")
             if self.root.find("{http://purl.org/net/xbiblio/csl}bibliography") is None:
-                raise ValueError("it has no <bibliography> (a dependent style? give its parent)")
+                raise ValueError("it has no <bibliography>")
 
     class _Style(CitationStylesStyle, _XML):
         pass
@@ -225,8 +281,8 @@ def format_csl(items: list[dict], style: str = DEFAULT_STYLE, fmt: str = "text")
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
-    path = str(resolve_style(style))
-    parsed = _parsed_style(path)
+    path, locale = independent_style(str(resolve_style(style)))
+    parsed = _parsed_style(path, locale)
     numeric = _numeric(path)
     out_format = {"text": formatter.plain, "html": formatter.html}[fmt]
     piq = _punctuation_in_quote(parsed)

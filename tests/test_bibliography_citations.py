@@ -285,6 +285,51 @@ def test_a_dependent_style_whose_parent_is_missing(tmp_path):
     )
 
 
+# Five more styles of the collection where citeproc-py 0.11 departed from the
+# CSL specification and from pandoc, now the same on every entry:
+# ieee ("syndrome?,”"), modern-language-association and american-sociological-
+# association (initialize="false": "Beers, Amanda"), science (is-numeric on a
+# page range; it printed "in press" and dropped the title), american-chemical-
+# society ("(1)" before the reference and "p ." for a book without pages).
+MORE_STYLES = [
+    "ieee",
+    "modern-language-association",
+    "american-sociological-association",
+    "science",
+    "american-chemical-society",
+]
+
+
+@pytest.mark.parametrize("style", MORE_STYLES)
+def test_more_collection_styles_same_as_pandoc(pandoc, tmp_path, style):
+    from graph.bibliography.csl import _collections
+
+    installed = any((folder / f"{style}.csl").is_file() for folder in _collections())
+    require_or_skip(installed, "no CSL style collection installed (Debian package citation-style-language-styles)")
+    ours = {key: format_entry(entry, style, key=key) for key, entry in ENTRIES.items()}
+    assert ours == pandoc(style, _csl_json(tmp_path))
+
+
+def test_citeproc_py_corrections_exact():
+    from graph.bibliography.csl import _NUMERIC, _initials_only, _tidy
+
+    assert _initials_only("Jack E", ". ") == "Jack E."
+    assert _initials_only("Frank J. G.", ". ") == "Frank J. G."
+    assert _initials_only("J G", ".") == "J.G."
+    assert _initials_only("José María", ". ") == "José María"
+    assert [bool(_NUMERIC.match(v)) for v in ("180-188", "2, 4", "2 & 4", "e12", "D2", "in press")] == [
+        True,
+        True,
+        True,
+        True,
+        True,
+        False,
+    ]
+    # With punctuation-in-quote only: a comma after "?" inside the quotes goes.
+    assert _tidy("“Is it friction?,” Journal", True) == "“Is it friction?” Journal"
+    assert _tidy("‘Is it friction?’, Journal", False) == "‘Is it friction?’, Journal"
+
+
 def test_plain_is_still_pybtex_plain(eg):
     assert format_citation(eg, "ellis2007", "plain") == (
         "Richard Ellis, Wayne Hing, and Duncan Reid. Iliotibial band friction syndrome—a systematic review. "

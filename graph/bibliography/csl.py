@@ -25,7 +25,15 @@ citeproc) in a few places; :class:`_Style` and :func:`_tidy` correct them:
 * a title ending in ``?`` or ``!`` gets the style's full stop as well
   (``syndrome?.``; likewise ``2019;.`` in Vancouver when an article has no
   volume: pandoc prints ``2019;``), and with ``punctuation-in-quote`` (US English) a full
-  stop or comma after a closing quotation mark stays outside it.
+  stop or comma after a closing quotation mark stays outside it, or, after
+  ``?`` or ``!``, is kept as well (IEEE: ``syndrome?,”``; pandoc:
+  ``syndrome?”``);
+* ``initialize="false"`` is ignored, so MLA and ASA print ``Beers, A.`` for
+  ``Beers, Amanda``;
+* ``is-numeric`` is false for a page range (``180-188``), so Science took
+  an article's pages for an article in press and left its title out;
+* a ``<label>`` was printed without its variable (ACS: ``2001; p .`` for a
+  book), and ACS's ``(1)`` before a reference was kept.
 """
 
 from __future__ import annotations
@@ -201,10 +209,35 @@ def _style_class():
                 return _title_case(text)
             return super().case(text, language)
 
+    class _Numeric:
+        def _is_numeric(self, item):
+            # CSL: numbers with affixes, also several joined by "-", "," or "&"
+            # ("180-188", "2, 4"); citeproc-py took only one ("e12").
+            names = [v.replace("-", "_") for v in self.get("is-numeric").split()]
+            return [n in item.reference and bool(_NUMERIC.match(str(item.reference[n]))) for n in names]
+
+    class _Initials:
+        def initialize(self, given, mark, context):
+            if _name_option(self, "initialize", context) != "false":
+                return super().initialize(given, mark, context)
+            return _initials_only(given, mark)
+
+    class _LabelOfSomething:
+        def process(self, item, variable=None, plural=None, context=None, **kwargs):
+            # CSL: a label is printed only when its variable is (ACS printed "p ." for a book).
+            name = variable or self.get("variable")
+            if name == "locator" and not item.has_locator:
+                return None
+            if name and name != "locator" and name.replace("-", "_") not in item.reference:
+                return None
+            return super().process(item, variable, plural, context, **kwargs)
+
+    mixins = ((m.TextCased, _Cased), (m.If, _Numeric), (m.Name, _Initials), (m.Label, _LabelOfSomething))
     classes = {}
     for cls in m.CitationStylesElement.__subclasses__():
-        if issubclass(cls, m.TextCased):
-            cls = type(cls.__name__, (_Cased, cls), {})
+        extra = tuple(mixin for base, mixin in mixins if issubclass(cls, base))
+        if extra:
+            cls = type(cls.__name__, (*extra, cls), {})
         classes[cls.__name__.replace("_", "-").lower()] = cls
 
     class _XML(CitationStylesXML):
@@ -226,6 +259,34 @@ def _style_class():
         pass
 
     return _Style
+
+
+_NUMERIC = re.compile(r"^[A-Z]*\d+[A-Z]*(?:\s*[-–,&]\s*[A-Z]*\d+[A-Z]*)*$", re.I)
+
+
+def _name_option(element, name: str, context) -> str | None:
+    """An inheritable name option the way CSL inherits it: on ``<name>``, else
+    on the enclosing ``<citation>`` or ``<bibliography>``, else on ``<style>``."""
+    if element.get(name) is not None:
+        return element.get(name)
+    where = (context if context is not None else element).xpath_search(
+        "./ancestor::*[self::cs:citation or self::cs:bibliography][1]"
+    )
+    if where and where[0].get(name) is not None:
+        return where[0].get(name)
+    return element.get_root().get(name)
+
+
+def _initials_only(given: str, mark: str) -> str:
+    """``initialize="false"``: given names stay whole and only the initials
+    already there get ``initialize-with`` (``Jack E`` -> ``Jack E.``)."""
+    out = ""
+    for word in given.split():
+        if re.fullmatch(r"[^\W\d_]\.?", word):
+            out += word[0] + mark
+        else:
+            out += ("" if not out or out.endswith(" ") else " ") + word + " "
+    return " ".join(out.split())
 
 
 _STOP_WORDS = frozenset(
@@ -257,11 +318,12 @@ def _title_case(text):
 #: Repairs on citeproc-py's output (see the module docstring).
 _QUOTE_PUNCT = re.compile(r"([”’])([.,])")
 _DOUBLE_STOP = re.compile(r"([?!;])([”’]?)\.")
+_MARK_IN_QUOTE = re.compile(r"([?!])[.,]([”’])")
 
 
 def _tidy(text: str, punctuation_in_quote: bool) -> str:
     if punctuation_in_quote:
-        text = _QUOTE_PUNCT.sub(r"\2\1", text)
+        text = _MARK_IN_QUOTE.sub(r"\1\2", _QUOTE_PUNCT.sub(r"\2\1", text))
     return _DOUBLE_STOP.sub(r"\1\2", text)
 
 
@@ -302,9 +364,9 @@ def _numeric(path: str) -> bool:
 
 
 def _strip_number(text: str, numeric: bool) -> str:
-    # Numeric styles print "1." or "[1]" before each reference; a reference
+    # Numeric styles print "1.", "[1]" or "(1)" before each reference; a reference
     # printed alone has no number worth showing.
-    return re.sub(r"^\s*\[?1[.\]]?\s*", "", text) if numeric else text
+    return re.sub(r"^\s*(?:\[1\]|\(1\)|1\.?)\s*", "", text) if numeric else text
 
 
 # --- BibTeX entry -> CSL-JSON --------------------------------------------------------------

@@ -492,6 +492,41 @@ def test_cli_a_creator_or_license_that_is_no_iri_is_one_line(evg, tmp_path, opti
     assert not out_dir.exists()
 
 
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [
+        ("2024-05-01", "2024-05-01T00:00:00Z"),
+        ("2024-05-01T12:00", "2024-05-01T12:00:00"),  # XML Schema needs the seconds
+        ("2024-05-01T12:00Z", "2024-05-01T12:00:00Z"),
+        ("2024-05-01T12:00+02:00", "2024-05-01T12:00:00+02:00"),
+        ("2024-05-01T12:00:00.5Z", "2024-05-01T12:00:00.5Z"),
+    ],
+)
+def test_created_is_an_xsd_datetime(eg, given, written):
+    from graph.export import xsd_datetime
+
+    assert xsd_datetime(given) == written
+    ds = nanopub_dataset(eg, ExportOptions(created=given))
+    this = NANOPUB["fascia-elongation-needs-900n"]
+    # the lexical form as written ("Z" kept)
+    created = list(ds.graph(URIRef(f"{this}#pubinfo")).objects(this, DCTERMS.created))
+    assert [(str(o), o.datatype) for o in created] == [(written, XSD.dateTime)]
+
+
+@pytest.mark.parametrize("given", ["2024-02-30", "2024-05-01T25:00", "2024-13-01", "yesterday"])
+def test_created_must_be_a_real_date(evg, given):
+    from graph.export import xsd_datetime
+
+    with pytest.raises(ValueError, match=f"created must be an ISO date or date-time, e.g. 2024-05-01, not '{given}'"):
+        xsd_datetime(given)
+    code, out, err = evg("export", *CORPUS, "--format", "trig-nanopub", "--single-file", "--created", given)
+    assert (code, out) == (2, "")
+    assert err == (
+        "evg: error: Invalid value for '--created': use an ISO date or date-time, e.g. 2024-05-01 or "
+        "2024-05-01T12:00:00Z (see `evg export --help`)\n"
+    )
+
+
 def test_export_options_refuse_a_creator_that_is_no_iri():
     from graph.export import ExportOptions
 

@@ -124,7 +124,9 @@ def style_key(style: str) -> str:
     """A name for what ``style`` formats with, for keeping formatted text on
     disk: a CSL style's file name and a digest of its content, so that an
     edited (or updated) style file is never answered from text formatted
-    with its old version (a dependent style: and its parent's); a pybtex
+    with its old version (a dependent style: and its parent's), nor from
+    text formatted before the corrections of :mod:`~graph.bibliography.csl`
+    changed (its ``FORMAT_VERSION``); a pybtex
     style's name. Raises ``ValueError`` like
     :func:`check_style`."""
     import hashlib
@@ -132,11 +134,12 @@ def style_key(style: str) -> str:
     check_style(style)
     if style in _PYBTEX_ONLY or not _is_csl(style):
         return style
-    from graph.bibliography.csl import independent_style, resolve_style
+    from graph.bibliography.csl import FORMAT_VERSION, independent_style, resolve_style
 
     path = resolve_style(style)
     parent, _locale = independent_style(str(path))
     content = path.read_bytes() + (Path(parent).read_bytes() if parent != str(path) else b"")
+    content += f"format {FORMAT_VERSION}".encode()
     digest = hashlib.blake2b(content, digest_size=8).hexdigest()
     return f"{re.sub(r'[^A-Za-z0-9-]+', '_', path.stem)}-{digest}"
 

@@ -49,6 +49,7 @@ __all__ = [
     "CSL_DIR",
     "CSL_TYPES",
     "DEFAULT_STYLE",
+    "FORMAT_VERSION",
     "STYLE_ALIASES",
     "entry_to_csl",
     "format_csl",
@@ -57,6 +58,10 @@ __all__ = [
     "shipped_styles",
     "title_to_csl",
 ]
+
+#: Part of the name under which formatted references are kept on disk
+#: (citations.style_key); change it when the corrections below change output.
+FORMAT_VERSION = 2
 
 #: The official styles shipped with the package (CC BY-SA 3.0, see the README there).
 CSL_DIR = Path(__file__).resolve().parents[1] / "data" / "csl"

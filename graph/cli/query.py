@@ -181,10 +181,12 @@ def _created(ctx, param, value):
 
             return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         return None
-    from graph.export import ISO_DATE
+    from graph.export import xsd_datetime
 
-    if not ISO_DATE.match(value):
-        raise click.BadParameter("use an ISO date or date-time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z")
+    try:
+        xsd_datetime(value)
+    except ValueError:
+        raise click.BadParameter("use an ISO date or date-time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z") from None
     return value
 
 

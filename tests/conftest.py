@@ -4,13 +4,16 @@
   command-line options; ``eg``: that corpus loaded once per session;
   ``load_corpus(store)``: a fresh load of it.
 - ``any_store``: the corpus in each store backend (``STORES``), per module.
-- ``evg``: run the command line in this process, ``evg("stats") -> (code, out, err)``.
+- ``evg``: run the command line in this process, ``evg("stats") -> (code, out, err)``
+  (``run_evg`` is the same for fixtures wider than one test); ``evg_process``:
+  run it as a separate process.
 - ``load_script(name)``: a script of ``scripts/`` imported as a module.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import importlib.util
 import os
@@ -97,20 +100,33 @@ class Ran(NamedTuple):
     err: str
 
 
-@pytest.fixture
-def evg(capsys):
+def run_evg(*args, capsys=None) -> Ran:
     """Run ``evg`` with these arguments in this process, through the real entry
-    point (so errors become one line and an exit status, as for a user)."""
+    point (so errors become one line and an exit status, as for a user). With
+    ``capsys`` the run's output is returned; without (in fixtures wider than one
+    test, where capsys is not available) only its exit status."""
     from graph.cli import main
 
-    def run(*args) -> Ran:
+    if capsys is not None:
         capsys.readouterr()  # only what this run prints
-        with pytest.raises(SystemExit) as info:
-            main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return Ran(info.value.code, out, err)
+    with pytest.raises(SystemExit) as info:
+        main([str(a) for a in args])
+    out, err = capsys.readouterr() if capsys is not None else ("", "")
+    return Ran(info.value.code, out, err)
 
-    return run
+
+def evg_process(*args, cwd=ROOT, env=None, timeout=120) -> subprocess.CompletedProcess:
+    """Run ``python -m graph`` with these arguments as a separate process, for
+    what only a fresh process shows (start-up, the on-disk cache, signals,
+    resource limits); its output is captured as text."""
+    command = [sys.executable, "-m", "graph", *(str(a) for a in args)]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def evg(capsys):
+    """:func:`run_evg` with this test's output: ``evg("stats") -> (code, out, err)``."""
+    return functools.partial(run_evg, capsys=capsys)
 
 
 @pytest.fixture(scope="session")
@@ -149,9 +165,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def pandoc():
-    require_or_skip(shutil.which("pandoc") is not None, "pandoc not installed (Debian package pandoc)")
-
     """Runs ``pandoc --citeproc`` (Debian package pandoc) over a bibliography file."""
+    require_or_skip(shutil.which("pandoc") is not None, "pandoc not installed (Debian package pandoc)")
     from graph.bibliography.csl import resolve_style
 
     def run(style: str, bibliography, lang: str | None = None) -> dict[str, str]:

@@ -30,9 +30,9 @@ from graph.bibliography.csl import (
 from graph.bibliography.styles.apa import APAStyle
 from graph.bibliography.styles.vancouver import VancouverStyle
 
-from .conftest import DATA, ROOT, require_or_skip
+from .conftest import DATA, SOURCES_BIB, require_or_skip
 
-BIBS = [ROOT / "sources.bib", DATA / "citations.bib"]
+BIBS = [SOURCES_BIB, DATA / "citations.bib"]
 STYLES = ["vancouver", "apa", "american-medical-association", "chicago-author-date", "harvard-cite-them-right"]
 STYLES.append("nature")
 

@@ -6,12 +6,10 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
-from .conftest import CORPUS, ROOT
+from .conftest import CORPUS, ROOT, evg_process
 
 CLAIM_NS = "https://w3id.org/evidence-graph/claim/"
 
@@ -84,10 +82,10 @@ def test_an_edited_csl_file_formats_afresh_on_the_next_run(tmp_path):
     text = resolve_style("nature").read_text(encoding="utf-8")
     assert text.count('et-al-min="6" et-al-use-first="1"') == 1
     style.write_text(text, encoding="utf-8")
-    args = [sys.executable, "-m", "graph", "sources", "itbs-compression-syndrome", "--style", str(style)]
+    args = ["sources", "itbs-compression-syndrome", "--style", style, "--format", "json", *CORPUS]
 
     def first_citation():
-        ran = subprocess.run([*args, "--format", "json", *CORPUS], capture_output=True, text=True, env=env, cwd=ROOT)
+        ran = evg_process(*args, env=env)
         assert ran.returncode == 0, ran.stderr
         (m,) = json.loads(ran.stdout)["matches"]
         return m["supported_by"][0]["citation"]
@@ -238,13 +236,8 @@ def test_report_failure_leaves_no_file(evg, tmp_path):
 def test_installed_command_from_another_folder(tmp_path):
     # No ./claims.ttl here, so the bundled corpus is used.
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "graph", "sources", "ITB anchored to the thigh bone", "--format", "json", "-n", "1"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
+    result = evg_process(
+        "sources", "ITB anchored to the thigh bone", "--format", "json", "-n", "1", cwd=tmp_path, env=env
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["matches"][0]["claim"] == CLAIM_NS + "itb-anchored-to-femur"

@@ -14,7 +14,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 
 import click
 import pytest
@@ -22,7 +21,7 @@ import pytest
 from graph.cli import COMMANDS, cli
 from graph.model.namespaces import PREFIXES, RDF
 
-from .conftest import ROOT, load_script
+from .conftest import ROOT, evg_process, load_script
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = ROOT / "docs"
@@ -240,9 +239,7 @@ def clone(tmp_path_factory):
 def _run(example: str, cwd) -> subprocess.CompletedProcess:
     argv = shlex.split(example)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "EVG_PROGRESS": "0"}
-    return subprocess.run(
-        [sys.executable, "-m", "graph", *argv[1:]], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
+    return evg_process(*argv[1:], cwd=cwd, env=env, timeout=300)
 
 
 def test_the_readme_and_help_have_examples_to_run():

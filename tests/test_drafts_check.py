@@ -10,7 +10,7 @@ from graph.drafts.check import MATCH_THRESHOLD, ClaimMatcher, Status, check_draf
 from graph.drafts.parse import parse_draft, read_draft
 from graph.render.check import render_markdown, render_table
 
-from .conftest import CORPUS, DATA, load_script
+from .conftest import CORPUS, DATA, evg_process, load_script
 
 DRAFTS = DATA / "drafts"
 LABELLED = ["labelled-draft.md", "labelled-plain.txt"]
@@ -228,14 +228,9 @@ def test_empty_draft_is_a_clear_error(evg, tmp_path):
     ids=["empty", "binary", "not-utf8"],
 )
 def test_unusable_draft_exits_2_with_one_line(tmp_path, content, message):
-    import subprocess
-    import sys
-
     draft = tmp_path / "draft.md"
     draft.write_bytes(content)
-    proc = subprocess.run(
-        [sys.executable, "-m", "graph", "check", str(draft), *CORPUS], capture_output=True, text=True, check=False
-    )
+    proc = evg_process("check", draft, *CORPUS)
     assert proc.returncode == 2
     assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 from rdflib import Graph
@@ -14,7 +12,7 @@ import graph
 from graph.model.errors import InputError, NotFoundError
 from graph.model.namespaces import CITO, CLAIM, EV, RDF, SOURCE
 
-from .conftest import CLAIMS_TTL, DATA
+from .conftest import CLAIMS_TTL, DATA, evg_process
 
 MINI = DATA / "mini"
 
@@ -133,9 +131,7 @@ def test_empty_folder_is_an_input_error(tmp_path):
 
 def _evg(cwd, *args):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return subprocess.run(
-        [sys.executable, "-m", "graph", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120
-    )
+    return evg_process(*args, cwd=cwd, env=env)
 
 
 def test_defaults_use_the_current_directory_else_the_bundled_corpus(tmp_path):

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from graph.evidence.search import Analyzer, Expansion, SearchIndex, curated_synonyms, number_words_to_digits
+from graph.evidence.search import SearchIndex
 
 from .conftest import DATA, load_corpus
 
@@ -44,75 +44,6 @@ def test_paraphrase_accuracy(eg):
     for miss in misses:
         print("  missed:", miss)
     assert top3 / n >= 0.90
-
-
-@pytest.mark.parametrize(
-    ("words", "expected"),
-    [
-        (["thirty", "degrees"], ["30", "degrees"]),
-        (["ninety", "two"], ["92"]),
-        (["nine", "hundred", "newtons"], ["900", "newtons"]),
-        (["nine", "hundred", "and", "fifty"], ["950"]),
-        (["two", "thousand", "and", "six"], ["2006"]),
-        (["9,000", "n"], ["9000", "n"]),
-        (["one", "and", "two"], ["1", "and", "2"]),
-    ],
-)
-def test_number_words_to_digits(words, expected):
-    assert number_words_to_digits(words) == expected
-
-
-@pytest.fixture(scope="module")
-def analyzer(eg):
-    return eg.evidence.search_index.analyzer
-
-
-@pytest.mark.parametrize(
-    ("a", "b"),
-    [
-        ("ITB", "iliotibial band"),
-        ("IT band", "iliotibial band"),
-        ("glute med", "gluteus medius"),
-        ("TFL", "tensor fasciae latae"),
-        ("ITBS", "iliotibial band syndrome"),
-        ("thirty degrees", "30°"),
-        ("one percent", "1%"),
-        ("nine hundred N", "900 newtons"),
-    ],
-)
-def test_synonyms_share_terms(analyzer, a, b):
-    assert set(analyzer.terms(a)) & set(analyzer.terms(b))
-
-
-def test_terms_of_a_sentence(analyzer):
-    assert analyzer.terms("Does the ITB really rub over the thigh bone at thirty degrees?") == [
-        "itb",
-        "rub",
-        "thigh",
-        "bone",
-        "30",
-        "degre",
-        "~iliotibi_band",
-        "~friction",
-        "~femur",
-        "~thigh",
-        "~30_degre_imping_zone",
-        "~degre",
-    ]
-
-
-def test_curated_synonyms_file_parses():
-    groups = curated_synonyms()
-    assert ["iliotibial band", "ITB", "IT band", "iliotibial tract"] in groups
-    glutes = ("gluteus maximus", "gluteus medius", "hip abductors", "gluteal strengthening")
-    assert Expansion("glutes", glutes) in groups
-    assert all(len(g) >= 2 for g in groups if not isinstance(g, Expansion))
-
-
-def test_overlapping_groups_merge():
-    a = Analyzer([["fascia lata", "thigh fascia"], ["thigh fascia", "deep fascia of the thigh"]])
-    assert len(a.groups) == 1
-    assert set(a.terms("fascia lata")) & set(a.terms("deep fascia of the thigh"))
 
 
 def test_bm25_score_by_hand():

@@ -396,15 +396,12 @@ def test_trig_nanopub_needs_a_folder_or_single_file(evg):
     assert "trig-nanopub writes one file per nanopublication: give -o DIR (or --single-file)" in err
 
 
-@pytest.fixture(scope="module")
-def nanopub_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("np") / "nanopubs"
+@pytest.fixture
+def nanopub_dir(evg, tmp_path):
+    folder = tmp_path / "nanopubs"
     args = ["--format", "trig-nanopub", "-o", str(folder), "--created", "2024-05-01T12:00:00Z"]
     args += ["--creator", "https://orcid.org/0000-0002-1825-0097", "--license", "https://spdx.org/licenses/CC0-1.0"]
-    from click.testing import CliRunner
-
-    result = CliRunner().invoke(cli, ["export", *CORPUS, *args])
-    assert result.exit_code == 0, result.output
+    assert evg("export", *CORPUS, *args) == (0, "", f"wrote 71 nanopublications to {folder}\n")
     return folder
 
 

@@ -15,7 +15,7 @@ import pytest
 import graph
 from graph.ingest import cache
 
-from .conftest import CLAIMS_TTL, SOURCES_BIB
+from .conftest import CLAIMS_TTL, SOURCES_BIB, evg_process
 
 
 @pytest.fixture
@@ -243,8 +243,9 @@ def test_unbound_named_queries_are_answered_once(cache_dir, corpus):
     where = ["--claims", str(corpus[0]), "--sources", str(corpus[1])]
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "graph", "query", *args, *where], check=True, capture_output=True,
-                              text=True, env=env).stdout  # fmt: skip
+        done = evg_process("query", *args, *where, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
 
     fresh = run("evidence-table", "--format", "csv", "--no-cache")
     assert run("evidence-table", "--format", "csv") == run("evidence-table", "--format", "csv") == fresh

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import DATA, ROOT
+from .conftest import CLAIMS_TTL, DATA, SOURCES_BIB
 
 MINI = DATA / "mini"
 INVALID = DATA / "invalid"
@@ -142,5 +142,5 @@ def test_shacl_shape_finds_the_unknown_citation_key():
 
 
 def test_shacl_shape_passes_the_corpus():
-    conforms, focus = _shacl_results(ROOT / "claims.ttl", ROOT / "sources.bib")
+    conforms, focus = _shacl_results(CLAIMS_TTL, SOURCES_BIB)
     assert (conforms, focus) == (True, [])

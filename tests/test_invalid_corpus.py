@@ -9,9 +9,7 @@ import shlex
 
 import pytest
 
-from graph.cli import main
-
-from .conftest import DATA
+from .conftest import DATA, STORES
 
 INVALID = DATA / "invalid"
 MINI = DATA / "mini"
@@ -42,9 +40,9 @@ def test_the_corpus_is_big_and_every_file_has_a_case():
     assert {"ttl", "bib", "rq", "param", "draft", "path", "e", "usage"} <= kinds
 
 
-@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize("store", STORES)
 @pytest.mark.parametrize(("case", "args", "code", "file", "line", "fragment"), CASES, ids=[c[0] for c in CASES])
-def test_bad_input(tmp_path, capsys, monkeypatch, store, case, args, code, file, line, fragment):
+def test_bad_input(tmp_path, monkeypatch, store, case, args, code, file, line, fragment, evg):
     monkeypatch.chdir(tmp_path)  # no ./claims.ttl or ./sources.bib to fall back on
     fifo = tmp_path / "pipe.ttl"
     os.mkfifo(fifo)
@@ -62,11 +60,10 @@ def test_bad_input(tmp_path, capsys, monkeypatch, store, case, args, code, file,
     argv = shlex.split(args)
     if argv[0] not in NO_CORPUS_OPTIONS:
         argv[1:1] = ["--store", store]
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-    out, err = capsys.readouterr()
-    assert info.value.code != 3, f"internal error: {err}"
-    assert info.value.code == code, err
+    ran = evg(*argv)
+    out, err = ran.out, ran.err
+    assert ran.code != 3, f"internal error: {err}"
+    assert ran.code == code, err
     assert "Traceback" not in out + err
     lines = err.splitlines()
     if code == 2 or not out:

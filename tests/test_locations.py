@@ -6,20 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph.cli import main
+from .conftest import CLAIMS_TTL, DATA, SOURCES_BIB, STORES
 
-from .conftest import DATA, ROOT
-
-LINES = (ROOT / "claims.ttl").read_text(encoding="utf-8").split("\n")
+LINES = CLAIMS_TTL.read_text(encoding="utf-8").split("\n")
 BIB = str(DATA / "mini" / "sources.bib")
 MINI_CLAIMS = str(DATA / "mini" / "claims.ttl")
-
-
-def _run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def _statement_ends() -> list[int]:
@@ -93,15 +84,13 @@ TURTLE = {
 }
 
 
-@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize("store", STORES)
 @pytest.mark.parametrize("name", sorted(TURTLE))
-def test_turtle_syntax_error_location(tmp_path, capsys, name, store):
+def test_turtle_syntax_error_location(tmp_path, evg, name, store):
     data, expected = TURTLE[name]
     path = tmp_path / f"{name}.ttl"
     path.write_bytes(data if isinstance(data, bytes) else data.encode())
-    code, out, err = _run(
-        capsys, "stats", "--store", store, "--no-cache", "--claims", str(path), "--sources", str(ROOT / "sources.bib")
-    )
+    code, out, err = evg("stats", "--store", store, "--no-cache", "--claims", str(path), "--sources", str(SOURCES_BIB))
     assert (code, out, err) == (2, "", f"evg: error: {path}:{expected}\n")
 
 
@@ -137,11 +126,11 @@ BIBTEX = {
 
 
 @pytest.mark.parametrize("name", sorted(BIBTEX))
-def test_bibtex_error_location(tmp_path, capsys, name):
+def test_bibtex_error_location(tmp_path, evg, name):
     text, (exit_code, expected) = BIBTEX[name]
     path = tmp_path / f"{name}.bib"
     path.write_text(text, encoding="utf-8")
-    code, out, err = _run(capsys, "validate", "--claims", MINI_CLAIMS, "--sources", str(path))
+    code, out, err = evg("validate", "--claims", MINI_CLAIMS, "--sources", str(path))
     assert code == exit_code
     if exit_code == 2:
         assert (out, err) == ("", f"evg: error: {path}:{expected}\n")

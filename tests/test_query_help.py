@@ -9,29 +9,14 @@ import time
 
 import pytest
 
-import graph
-from graph.cli import main
 from graph.sparql import list_queries, run_query
 from graph.sparql.hints import empty_result_hints, query_terms
 from graph.sparql.terms import terms_in_use, vocabulary
 
-from .conftest import ROOT
+from .conftest import CORPUS, DATA
 
-CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
 CITO = "http://purl.org/spar/cito/"
 EV = "https://w3id.org/evidence-graph/vocab#"
-
-
-def run(capsys, *args) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_:
-        main([*args])
-    captured = capsys.readouterr()
-    return exit_.value.code, captured.out, captured.err
-
-
-@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
-def store(request):
-    return graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store=request.param)
 
 
 # --- 1. hints on empty results ---------------------------------------------------------
@@ -42,20 +27,20 @@ SUPPORTS_HINT = (
 )
 
 
-def test_empty_select_names_the_unused_predicate_on_stderr_only(capsys):
-    code, out, err = run(capsys, "query", *CORPUS, "-e", "SELECT ?s ?claim WHERE { ?s cito:supports ?claim }")
+def test_empty_select_names_the_unused_predicate_on_stderr_only(evg):
+    code, out, err = evg("query", *CORPUS, "-e", "SELECT ?s ?claim WHERE { ?s cito:supports ?claim }")
     assert code == 0
     assert out == "s  claim\n-  -----\n(0 rows)\n"
     assert err == SUPPORTS_HINT
 
 
-def test_quiet_turns_hints_off(capsys):
-    code, out, err = run(capsys, "query", *CORPUS, "-q", "-e", "SELECT ?s ?claim WHERE { ?s cito:supports ?claim }")
+def test_quiet_turns_hints_off(evg):
+    code, out, err = evg("query", *CORPUS, "-q", "-e", "SELECT ?s ?claim WHERE { ?s cito:supports ?claim }")
     assert (code, out, err) == (0, "s  claim\n-  -----\n(0 rows)\n", "")
 
 
-def test_false_ask_names_class_and_inverse(capsys):
-    code, out, err = run(capsys, "query", *CORPUS, "-e", "ASK { ?s a ev:Paper ; cito:isCitedAsEvidenceBy ?x }")
+def test_false_ask_names_class_and_inverse(evg):
+    code, out, err = evg("query", *CORPUS, "-e", "ASK { ?s a ev:Paper ; cito:isCitedAsEvidenceBy ?x }")
     assert (code, out) == (0, "false\n")
     assert err == (
         "evg: hint: the predicate cito:isCitedAsEvidenceBy occurs nowhere in the graph;"
@@ -64,9 +49,9 @@ def test_false_ask_names_class_and_inverse(capsys):
     )
 
 
-def test_empty_construct_hints_and_stdout_is_the_turtle(capsys):
+def test_empty_construct_hints_and_stdout_is_the_turtle(evg):
     text = "CONSTRUCT { ?a ev:mine ?b } WHERE { ?a rdfs:lable ?b }"
-    code, out, err = run(capsys, "query", *CORPUS, "-e", text, "--format", "table")
+    code, out, err = evg("query", *CORPUS, "-e", text, "--format", "table")
     assert code == 0
     assert "ev:mine" not in err  # the template builds triples; only the pattern is checked
     assert err == (
@@ -75,20 +60,18 @@ def test_empty_construct_hints_and_stdout_is_the_turtle(capsys):
     assert out.strip() == ""
 
 
-def test_no_hint_when_rows_come_back_or_every_term_occurs(capsys):
-    code, out, err = run(capsys, "query", *CORPUS, "-e", "SELECT ?c WHERE { ?c a ev:Claim } LIMIT 1")
+def test_no_hint_when_rows_come_back_or_every_term_occurs(evg):
+    code, out, err = evg("query", *CORPUS, "-e", "SELECT ?c WHERE { ?c a ev:Claim } LIMIT 1")
     assert (code, err) == (0, "")
-    code, out, err = run(
-        capsys, "query", *CORPUS, "-e", 'SELECT ?c WHERE { ?c a ev:Claim ; rdfs:label "no such label" }'
-    )
+    code, out, err = evg("query", *CORPUS, "-e", 'SELECT ?c WHERE { ?c a ev:Claim ; rdfs:label "no such label" }')
     assert (code, err) == (0, "")
     assert out.endswith("(0 rows)\n")
 
 
-def test_hints_are_the_same_on_both_stores_and_cheap(store):
+def test_hints_are_the_same_on_both_stores_and_cheap(any_store):
     text = "SELECT * WHERE { ?s a ev:Claims ; cito:citesAsEvidnce ?x ; bibo:DOI ?d }"
-    result = run_query(store, text)
-    hints = empty_result_hints(store, text, result)
+    result = run_query(any_store, text)
+    hints = empty_result_hints(any_store, text, result)
     assert [str(h) for h in hints] == [
         "the predicate bibo:DOI occurs nowhere in the graph; did you mean: bibo:doi?",
         "the predicate cito:citesAsEvidnce occurs nowhere in the graph; did you mean: cito:citesAsEvidence?",
@@ -97,11 +80,11 @@ def test_hints_are_the_same_on_both_stores_and_cheap(store):
     # The check on a result with every term in use: one bounded query, a
     # fraction of a millisecond on Oxigraph (rdflib spends tens parsing it).
     ok = "SELECT * WHERE { ?s a ev:Claim ; ev:contradicts ?x ; rdfs:label 'none' }"
-    result = run_query(store, ok)
-    empty_result_hints(store, ok, result)
+    result = run_query(any_store, ok)
+    empty_result_hints(any_store, ok, result)
     started = time.perf_counter()
-    assert empty_result_hints(store, ok, result) == []
-    if store.backend.name == "oxigraph":
+    assert empty_result_hints(any_store, ok, result) == []
+    if any_store.backend.name == "oxigraph":
         assert time.perf_counter() - started < 0.01
 
 
@@ -208,8 +191,8 @@ def test_query_terms_agrees_with_the_parser_on_every_shipped_query():
 # --- 2. evg query --terms ----------------------------------------------------------------
 
 
-def test_terms_lists_every_class_and_predicate_in_use_by_vocabulary(capsys):
-    code, out, err = run(capsys, "query", *CORPUS, "--terms")
+def test_terms_lists_every_class_and_predicate_in_use_by_vocabulary(evg):
+    code, out, err = evg("query", *CORPUS, "--terms")
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[:7] == [
@@ -232,14 +215,14 @@ def test_terms_lists_every_class_and_predicate_in_use_by_vocabulary(capsys):
     assert len([line for line in lines if line.startswith("  ")]) == 58 + 18  # predicates + classes in use
 
 
-def test_every_term_the_corpus_uses_has_a_description(store):
-    uses = terms_in_use(store)
+def test_every_term_the_corpus_uses_has_a_description(any_store):
+    uses = terms_in_use(any_store)
     assert len(uses) == 76  # 58 predicates (ev:titleLaTeX among them) and 18 classes
     assert [u.iri for u in uses if not u.description] == []
 
 
-def test_terms_json(capsys):
-    code, out, err = run(capsys, "query", *CORPUS, "--terms", "--format", "json")
+def test_terms_json(evg):
+    code, out, err = evg("query", *CORPUS, "--terms", "--format", "json")
     assert (code, err) == (0, "")
     data = json.loads(out)
     cito = data["vocabularies"][0]
@@ -253,8 +236,8 @@ def test_terms_json(capsys):
     }
 
 
-def test_terms_with_a_query_is_a_usage_error(capsys):
-    code, out, err = run(capsys, "query", *CORPUS, "--terms", "-e", "ASK {}")
+def test_terms_with_a_query_is_a_usage_error(evg):
+    code, out, err = evg("query", *CORPUS, "--terms", "-e", "ASK {}")
     assert code == 2
     assert out == ""
     assert "--terms lists the graph's terms; give no QUERY, -e or --param with it" in err
@@ -272,8 +255,8 @@ def test_the_table_inverses_go_both_ways():
 # --- 3. parameters named as documented -------------------------------------------------
 
 
-def test_unknown_param_of_a_named_query_lists_its_documented_parameters(capsys):
-    code, out, err = run(capsys, "query", *CORPUS, "sources-for-claim", "--param", "clam=itbs-friction-syndrome")
+def test_unknown_param_of_a_named_query_lists_its_documented_parameters(evg):
+    code, out, err = evg("query", *CORPUS, "sources-for-claim", "--param", "clam=itbs-friction-syndrome")
     assert (code, out) == (1, "")
     assert err == (
         "evg: error: sources-for-claim: --param clam: the query has no parameter ?clam;"
@@ -281,20 +264,20 @@ def test_unknown_param_of_a_named_query_lists_its_documented_parameters(capsys):
     )
 
 
-def test_unknown_param_with_nothing_close(capsys):
-    code, out, err = run(capsys, "query", *CORPUS, "claims-by-topic", "--param", "zzz=1")
+def test_unknown_param_with_nothing_close(evg):
+    code, out, err = evg("query", *CORPUS, "claims-by-topic", "--param", "zzz=1")
     assert (code, out) == (1, "")
     assert err == "evg: error: claims-by-topic: --param zzz: the query has no parameter ?zzz (its parameters: ?topic)\n"
 
 
-def test_unknown_param_of_an_expression_lists_its_variables(capsys):
-    code, out, err = run(capsys, "query", *CORPUS, "-e", "SELECT ?a WHERE { ?a ?b ?c }", "--param", "zz=1")
+def test_unknown_param_of_an_expression_lists_its_variables(evg):
+    code, out, err = evg("query", *CORPUS, "-e", "SELECT ?a WHERE { ?a ?b ?c }", "--param", "zz=1")
     assert (code, out) == (1, "")
     assert err == "evg: error: -e: --param zz: the query has no variable ?zz (it has ?a, ?b, ?c)\n"
 
 
-def test_unknown_param_of_a_named_query_without_parameters(capsys):
-    code, out, err = run(capsys, "query", *CORPUS, "contradicting-claims", "--param", "x=1")
+def test_unknown_param_of_a_named_query_without_parameters(evg):
+    code, out, err = evg("query", *CORPUS, "contradicting-claims", "--param", "x=1")
     assert (code, out) == (1, "")
     assert err == "evg: error: contradicting-claims: --param x: the query has no parameter ?x (it takes none)\n"
 
@@ -322,13 +305,13 @@ def test_documented_parameters_are_variables_of_their_query():
         ),
     ],
 )
-def test_unknown_command_suggests_the_closest_in_one_line(capsys, name, message):
-    code, out, err = run(capsys, name, "--help")
+def test_unknown_command_suggests_the_closest_in_one_line(evg, name, message):
+    code, out, err = evg(name, "--help")
     assert (code, out, err) == (2, "", f"evg: error: {message}\n")
 
 
-def test_depth_without_focus_is_a_usage_error(capsys, tmp_path):
-    code, out, err = run(capsys, "html", *CORPUS, "--depth", "2", "-o", str(tmp_path / "g.html"))
+def test_depth_without_focus_is_a_usage_error(evg, tmp_path):
+    code, out, err = evg("html", *CORPUS, "--depth", "2", "-o", str(tmp_path / "g.html"))
     assert (code, out) == (2, "")
     assert err == "evg: error: --depth needs --focus: it counts links from the focused node\n"
     assert not (tmp_path / "g.html").exists()
@@ -388,12 +371,12 @@ def test_html_summary_counts():
     ]
 
 
-def test_claims_of_a_source_counts(store):
+def test_claims_of_a_source_counts(any_store):
     import dataclasses
 
     from graph.render.report import source_markdown
 
-    full = store.evidence.source_claims("fairclough2007")
+    full = any_store.evidence.source_claims("fairclough2007")
     assert len(full.supports) >= 2
     lines = []
     for n in (0, 1, 2):
@@ -440,10 +423,8 @@ def test_draft_check_summary_counts():
     ]
 
 
-def test_validate_counts_in_words(capsys, tmp_path):
-    from .conftest import DATA
-
-    code, out, err = run(capsys, "validate", "--no-shacl", "--claims", str(DATA / "mini" / "claims.ttl"),
+def test_validate_counts_in_words(evg, tmp_path):
+    code, out, err = evg("validate", "--no-shacl", "--claims", str(DATA / "mini" / "claims.ttl"),
                          "--sources", str(DATA / "mini" / "sources.bib"))  # fmt: skip
     assert (code, out) == (0, "")
     assert err == "ok: 2 claims, 2 statements, 2 sources\n"

@@ -35,8 +35,9 @@ class Loaded:
     dialogs: list[str] = field(default_factory=list)
 
 
-def _open(browser, path: Path, width: int = 1280, height: int = 800) -> Loaded:
-    context = browser.new_context(viewport={"width": width, "height": height})
+def _open(browser, path: Path, width: int = 1280, height: int = 800, phone: bool = False) -> Loaded:
+    """Open ``path``; ``phone``: a mobile browser with a touch screen."""
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone)
     page = context.new_page()
     loaded = Loaded(page)
 
@@ -294,6 +295,21 @@ def _outside(page) -> list[str]:
     return out
 
 
+_NET = "const net = window.evg.network, s = net.getScale(), ids = window.evg.visibleIds();"
+
+
+def _node_px(page) -> dict[str, float]:
+    """Every visible node's least width or height on screen, in page pixels."""
+    js = "const n = net.body.nodes[id]; return [id, Math.min(n.shape.width, n.shape.height) * s];"
+    return dict(page.evaluate(f"() => {{ {_NET} return ids.map(id => {{ {js} }}); }}"))
+
+
+def _faded(page) -> list[str]:
+    """Visible nodes whose label vis-network draws faded (between 12 and 13 px)."""
+    js = "const px = net.body.nodes[id].labelModule.fontOptions.size * s, m = window.evg.labelMinPx;"
+    return page.evaluate(f"() => {{ {_NET} return ids.filter(id => {{ {js} return px >= m && px < m + 1; }}); }}")
+
+
 def test_tooltip_follows_hover_and_closes_on_every_change(browser, corpus_page, eg):
     path, view = corpus_page
     loaded = _open(browser, path)
@@ -302,31 +318,44 @@ def test_tooltip_follows_hover_and_closes_on_every_change(browser, corpus_page, 
     _hover_node(page, claim)
     assert page.get_attribute("body", "data-tooltip") == claim
     _shot(page, "tooltip-1-hover")
-    page.click("#search")  # the mouse leaves the canvas for the search box
-    page.fill("#search", "compression")
+    # the keyboard takes the search box while the mouse rests on the node:
+    # the tooltip is still up, so only the search can close it
+    page.focus("#search")
+    assert _tooltip_shown(page)
+    page.keyboard.type("compression")
+    page.wait_for_selector("#results:not([hidden])")
+    assert not _tooltip_shown(page)  # typing closes it
     page.keyboard.press("Enter")
+    page.wait_for_timeout(100)
     assert not _tooltip_shown(page)
-    assert page.get_attribute("body", "data-selected")
+    assert page.get_attribute("body", "data-tooltip") is None
+    assert page.get_attribute("body", "data-selected") == "claim:compression-model-supported-by-anatomy"
     _shot(page, "tooltip-2-after-search-enter")
-    for change in ("wheel", "drag", "filter", "select", "fit"):
-        page.click("#fit")
+    # each change made while the mouse stays on the node (the keyboard works
+    # the filter box and the buttons), so leaving the node cannot be what closes it
+    for change in ("wheel", "drag", "filter", "select", "fit", "zoom"):
+        page.evaluate("document.getElementById('reset').click()")
         _hover_node(page, claim)
         assert _tooltip_shown(page), change
-        box = page.locator("#canvas").bounding_box()
         if change == "wheel":
             page.mouse.wheel(0, -200)
-        elif change == "drag":
-            page.mouse.move(box["x"] + 20, box["y"] + box["height"] - 20)
+        elif change == "drag":  # the node under the mouse is dragged along
+            box, pos = page.locator("#canvas").bounding_box(), _dom_pos(page, claim)
             page.mouse.down()
-            page.mouse.move(box["x"] + 120, box["y"] + box["height"] - 60, steps=5)
+            page.mouse.move(box["x"] + pos["x"] + 80, box["y"] + pos["y"] + 60, steps=5)
             page.mouse.up()
         elif change == "filter":
-            page.uncheck('input[data-filter="kind:topic"]')
-            page.check('input[data-filter="kind:topic"]')
+            page.focus('input[data-filter="kind:topic"]')
+            page.keyboard.press("Space")
+            assert page.evaluate("window.evg.visibleNodeCount()") == len(view.nodes) - view.counts()["topic"]
         elif change == "select":
             page.evaluate("id => window.evg.select(id, true)", "source:fairclough2006")
+        elif change == "fit":
+            page.focus("#fit")
+            page.keyboard.press("Enter")
         else:
-            page.click("#fit")
+            page.focus("#zoom-in")
+            page.keyboard.press("Enter")
         page.wait_for_timeout(50)
         assert not _tooltip_shown(page), change
         assert page.get_attribute("body", "data-tooltip") is None, change
@@ -357,13 +386,14 @@ def test_a_tap_opens_the_panel_not_a_tooltip(browser, corpus_page, eg):
 
 
 def test_first_zoom_level_makes_every_claim_label_readable_and_whole(browser, corpus_page, eg):
-    path, _ = corpus_page
+    path, view = corpus_page
     loaded = _open(browser, path)
     page = loaded.page
     font = page.evaluate("window.evg.claimFont")
     fitted = page.evaluate("window.evg.network.getScale()")
     assert font * fitted < 12  # the overview: claim labels are not drawn at all (dots only)
     assert _outside(page) == []
+    assert _faded(page) == []  # every fitted label drawn whole or not at all
     _shot(page, "labels-0-overview")
     page.click("#zoom-in")
     scale = page.evaluate("window.evg.network.getScale()")
@@ -388,6 +418,15 @@ def test_first_zoom_level_makes_every_claim_label_readable_and_whole(browser, co
     for b in labels:
         assert b["label"] == texts[b["id"]] and "…" not in b["label"]
     assert max(b["lines"] for b in in_view) > 1  # long ones wrap
+    # so do the articles' titles, whole, in their boxes
+    js = "const n = net.body.nodes[id]; return [id, n.options.label, n.labelModule.lines.length];"
+    boxes = page.evaluate(
+        f"() => {{ {_NET} return ids.filter(id => id.startsWith('article:')).map(id => {{ {js} }}); }}"
+    )
+    assert len(boxes) == len(eg.article_iris) == 2
+    for nid, label, lines in boxes:
+        assert label == " ".join(view.details[nid]["title"].split()) and "…" not in label
+        assert lines >= 2, nid
     for a, b in itertools.combinations(in_view, 2):
         overlap = (
             min(a["right"], b["right"]) - max(a["left"], b["left"]),
@@ -408,6 +447,23 @@ def test_first_zoom_level_makes_every_claim_label_readable_and_whole(browser, co
     page.context.close()
 
 
+def test_wheel_zoom_draws_labels_whole_or_not_at_all(browser, corpus_page):
+    path, _ = corpus_page
+    loaded = _open(browser, path)
+    page = loaded.page
+    box = page.locator("#canvas").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    scales = []
+    for _ in range(16):  # small steps, through every kind's 12-13 px band
+        page.mouse.wheel(0, -40)
+        page.wait_for_timeout(60)
+        scales.append(page.evaluate("window.evg.network.getScale()"))
+        assert _faded(page) == [], scales[-1]
+    assert scales[0] < 12 / 30 and scales[-1] > 13 / 12  # from below the sources' band to above the claims'
+    assert loaded.errors == []
+    page.context.close()
+
+
 def test_filters_and_focus_refit_and_a_hidden_selection_clears_the_panel(browser, corpus_page):
     path, view = corpus_page
     loaded = _open(browser, path)
@@ -421,15 +477,18 @@ def test_filters_and_focus_refit_and_a_hidden_selection_clears_the_panel(browser
     assert page.get_attribute("body", "data-selected") is None
     assert page.inner_text("#details h2") == "Click a node"
     assert _outside(page) == []
+    assert _faded(page) == []  # every fitted label drawn whole or not at all
     _shot(page, "filter-no-source-refit")
     page.uncheck('input[data-filter="kind:topic"]')
     assert _outside(page) == []
+    assert _faded(page) == []  # every fitted label drawn whole or not at all
     page.check('input[data-filter="kind:topic"]')
     page.check('input[data-filter="status:no-source"]')
     page.evaluate("id => window.evg.select(id, true)", "source:fairclough2006")
     page.check("#focus")
     assert page.evaluate("window.evg.visibleNodeCount()") < len(view.nodes)
     assert _outside(page) == []
+    assert _faded(page) == []  # every fitted label drawn whole or not at all
     assert page.evaluate("window.evg.network.getScale()") == pytest.approx(page.evaluate("window.evg.fitted()"))
     _shot(page, "focus-refit")
     assert loaded.errors == []
@@ -459,6 +518,13 @@ def test_phone_layout_uses_the_height_and_nothing_scrolls_inside(browser, tmp_pa
             assert max(ys) - min(ys) >= 0.75 * canvas["height"]
         dot = 2 * page.evaluate("window.evg.claimSize") * page.evaluate("window.evg.network.getScale()")
         assert dot >= 10
+        # and so is every other node: small topics and sources are drawn bigger on a phone
+        sizes = _node_px(page)
+        assert len(sizes) == page.evaluate("window.evg.visibleNodeCount()")
+        assert {k: round(v, 1) for k, v in sizes.items() if v < 10} == {}
+        assert _faded(page) == []
+        if name == "focused":  # a small drawing: all of it is in view, the focused node too
+            assert _outside(page) == []
         # nothing in the header is cut
         for sel in ("header h1", "#counts", "#search"):
             cut = page.evaluate(
@@ -485,23 +551,30 @@ def test_phone_layout_uses_the_height_and_nothing_scrolls_inside(browser, tmp_pa
         context.close()
 
 
-def test_focus_option_selects_and_centres_its_node(browser, tmp_path, eg):
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)], ids=["laptop", "phone"])
+def test_focus_option_selects_and_centres_its_node(browser, tmp_path, eg, width, height):
     html, view = build_html(eg, focus="fairclough2006", depth=2)
     path = tmp_path / "focus.html"
     path.write_text(html, encoding="utf-8")
     assert view.focus == "source:fairclough2006"
-    loaded = _open(browser, path)
+    phone = width < 760
+    loaded = _open(browser, path, width, height, phone=phone)
     page = loaded.page
     assert page.get_attribute("body", "data-selected") == "source:fairclough2006"
     assert "Fairclough" in page.inner_text("#details h2")
     canvas = page.locator("#canvas").bounding_box()
     pos = _dom_pos(page, "source:fairclough2006")
-    assert pos["x"] == pytest.approx(canvas["width"] / 2, abs=1.5)
     assert pos["y"] == pytest.approx(canvas["height"] / 2, abs=1.5)
-    assert _outside(page) == [] or page.evaluate("window.evg.network.getScale()") == pytest.approx(
-        page.evaluate("window.evg.fitted()")
-    )
-    _shot(page, "focus-option")
+    if phone:
+        # dots keep their 10 px, so the drawing around the centred node would
+        # not fit across: the view moves towards it only as far as nothing is cut
+        assert 0 < pos["x"] < canvas["width"]
+        assert min(_node_px(page).values()) >= 10
+    else:
+        assert pos["x"] == pytest.approx(canvas["width"] / 2, abs=1.5)
+    assert _outside(page) == []
+    assert _faded(page) == []
+    _shot(page, f"focus-option-{'phone' if phone else 'laptop'}")
     assert loaded.errors == []
     page.context.close()
 

@@ -14,12 +14,11 @@ import urllib.request
 import pytest
 from rdflib import BNode, Literal, URIRef
 
-from graph.cli import main
 from graph.model.errors import QueryError
 from graph.model.namespaces import PREFIXES
 from graph.sparql import format_result, list_queries, run_query
 
-from .conftest import CORPUS, load_corpus, require_or_skip
+from .conftest import CORPUS, load_corpus, require_or_skip, run_evg
 
 pytestmark = pytest.mark.server
 
@@ -126,9 +125,8 @@ def _comparable(text: str, rows: tuple) -> tuple:
 def published(writable_server):
     """The bundled graph, published by `evg publish` into the default graph and a named graph."""
     for extra in ([], ["--graph", GRAPH_IRI]):
-        with pytest.raises(SystemExit) as exit_:
-            main(["publish", "--endpoint", writable_server + "/store", *extra, *CORPUS])
-        assert exit_.value.code == 0
+        ran = run_evg("publish", "--endpoint", writable_server + "/store", *extra, *CORPUS)
+        assert ran.code == 0
     return writable_server
 
 
@@ -138,13 +136,10 @@ def test_publish_uploads_every_triple(published, local):
     assert len(local) == 2140
 
 
-def test_publish_reports_what_it_sent(writable_server, capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(["publish", "--endpoint", writable_server + "/store", "--graph", GRAPH_IRI + "-2", *CORPUS])
-    assert exit_.value.code == 0
-    assert capsys.readouterr().out == (
-        f"published 2140 triples to graph <{GRAPH_IRI}-2> at {writable_server}/store (HTTP 201)\n"
-    )
+def test_publish_reports_what_it_sent(writable_server, evg):
+    ran = evg("publish", "--endpoint", writable_server + "/store", "--graph", GRAPH_IRI + "-2", *CORPUS)
+    assert ran.code == 0
+    assert ran.out == (f"published 2140 triples to graph <{GRAPH_IRI}-2> at {writable_server}/store (HTTP 201)\n")
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
@@ -157,11 +152,10 @@ def test_named_query_over_http_equals_local(published, local, query):
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
-def test_evg_query_endpoint_equals_local(published, local, query, capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(["query", query.name, "--endpoint", published + "/query", "--format", "tsv"])
-    assert exit_.value.code == 0
-    remote_tsv = capsys.readouterr().out
+def test_evg_query_endpoint_equals_local(published, local, query, evg):
+    ran = evg("query", query.name, "--endpoint", published + "/query", "--format", "tsv")
+    assert ran.code == 0
+    remote_tsv = ran.out
     local_tsv = format_result(run_query(local, query.text, where=query.name), "tsv")
     head, *body = remote_tsv.splitlines()
     lhead, *lbody = local_tsv.splitlines()
@@ -171,19 +165,17 @@ def test_evg_query_endpoint_equals_local(published, local, query, capsys):
     )
 
 
-def test_evg_query_endpoint_with_a_param(published, capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(["query", "claims-of-source", "--param", "source=chaudhry2008", "--endpoint", published + "/query"])
-    assert exit_.value.code == 0
-    out = capsys.readouterr().out
+def test_evg_query_endpoint_with_a_param(published, evg):
+    ran = evg("query", "claims-of-source", "--param", "source=chaudhry2008", "--endpoint", published + "/query")
+    assert ran.code == 0
+    out = ran.out
     assert "claim:fascia-elongation-needs-900n" in out
 
 
-def test_evg_query_endpoint_hints_on_an_empty_result(published, capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(["query", "-e", "SELECT ?s ?claim WHERE { ?s cito:supports ?claim }", "--endpoint", published + "/query"])
-    assert exit_.value.code == 0
-    captured = capsys.readouterr()
+def test_evg_query_endpoint_hints_on_an_empty_result(published, evg):
+    ran = evg("query", "-e", "SELECT ?s ?claim WHERE { ?s cito:supports ?claim }", "--endpoint", published + "/query")
+    assert ran.code == 0
+    captured = ran
     assert captured.out == "s  claim\n-  -----\n(0 rows)\n"
     assert captured.err == (
         "evg: hint: the predicate cito:supports occurs nowhere in the graph;"
@@ -191,35 +183,31 @@ def test_evg_query_endpoint_hints_on_an_empty_result(published, capsys):
     )
 
 
-def test_evg_query_terms_on_an_endpoint(published, capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(["query", "--terms", "--endpoint", published + "/query"])
-    assert exit_.value.code == 0
-    lines = capsys.readouterr().out.splitlines()
+def test_evg_query_terms_on_an_endpoint(published, evg):
+    ran = evg("query", "--terms", "--endpoint", published + "/query")
+    assert ran.code == 0
+    lines = ran.out.splitlines()
     assert "  cito:givesSupportTo      predicate   18  a source backs a claim" in lines
 
 
-def test_publish_falls_back_to_update_batches(writable_server, local, capsys):
+def test_publish_falls_back_to_update_batches(writable_server, local, evg):
     """A Graph Store URL that answers 404 (none is there): the graph goes by
     SPARQL Update instead, in batches, blank nodes kept together."""
     target = GRAPH_IRI + "-by-update"
-    with pytest.raises(SystemExit) as exit_:
-        main(
-            [
-                "publish",
-                "--endpoint",
-                writable_server + "/no-graph-store-here",
-                "--update-endpoint",
-                writable_server + "/update",
-                "--graph",
-                target,
-                "--batch",
-                "300",
-                *CORPUS,
-            ]
-        )
-    assert exit_.value.code == 0
-    assert capsys.readouterr().out == (
+    ran = evg(
+        "publish",
+        "--endpoint",
+        writable_server + "/no-graph-store-here",
+        "--update-endpoint",
+        writable_server + "/update",
+        "--graph",
+        target,
+        "--batch",
+        "300",
+        *CORPUS,
+    )
+    assert ran.code == 0
+    assert ran.out == (
         f"published 2140 triples to graph <{target}> at {writable_server}/update in 9 SPARQL Update requests "
         "(the Graph Store endpoint refused it)\n"
     )
@@ -231,23 +219,21 @@ def test_publish_falls_back_to_update_batches(writable_server, local, capsys):
         assert sorted(got, key=repr) == sorted(run_query(local, query.text).rows, key=repr), query.name
 
 
-def test_publish_to_nothing_is_one_line(capsys):
+def test_publish_to_nothing_is_one_line(evg):
     from graph.server import free_port
 
     url = f"http://127.0.0.1:{free_port()}/store"
-    with pytest.raises(SystemExit) as exit_:
-        main(["publish", "--endpoint", url, *CORPUS])
-    assert exit_.value.code == 1
-    err = capsys.readouterr().err
+    ran = evg("publish", "--endpoint", url, *CORPUS)
+    assert ran.code == 1
+    err = ran.err
     assert err.startswith(f"evg: error: {url}: cannot connect:")
     assert err.count("\n") == 1
 
 
-def test_publish_needs_an_http_url(capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(["publish", "--endpoint", "ftp://example.org/store", *CORPUS])
-    assert exit_.value.code == 1
-    assert capsys.readouterr().err == "evg: error: endpoint 'ftp://example.org/store' is not an http(s) URL\n"
+def test_publish_needs_an_http_url(evg):
+    ran = evg("publish", "--endpoint", "ftp://example.org/store", *CORPUS)
+    assert ran.code == 1
+    assert ran.err == "evg: error: endpoint 'ftp://example.org/store' is not an http(s) URL\n"
 
 
 # --- the read-only server, its timeout, evg serve ------------------------------------------
@@ -270,20 +256,20 @@ def test_server_is_read_only_and_times_out(local):
         urllib.request.urlopen(server.query_url + "?query=ASK%7B%7D", timeout=2)
 
 
-def test_cli_timeout_is_a_clear_one_line_error(local, capsys):
+def test_cli_timeout_is_a_clear_one_line_error(local, evg):
     from graph.server import Server
 
-    with Server(local, timeout=1) as server, pytest.raises(SystemExit) as exit_:
-        main(["query", "-e", SLOW, "--endpoint", server.query_url])
-    assert exit_.value.code == 1
-    err = capsys.readouterr().err
+    with Server(local, timeout=1) as server:
+        ran = evg("query", "-e", SLOW, "--endpoint", server.query_url)
+    assert ran.code == 1
+    err = ran.err
     assert err == (
         f"evg: error: {server.query_url}: the endpoint stopped the query at its time limit (HTTP 504); "
         "simplify the query or raise the server's --timeout\n"
     )
 
 
-def test_oxigraph_streamed_timeout_is_one_line_too(oxigraph_bin, local, tmp_path, capsys):
+def test_oxigraph_streamed_timeout_is_one_line_too(oxigraph_bin, local, tmp_path, evg):
     """The `oxigraph` server cuts a streamed answer at its timeout (HTTP 200, a
     note at the end): `evg query --endpoint` says so in one line."""
     from graph.server import free_port, store_location
@@ -308,10 +294,9 @@ def test_oxigraph_streamed_timeout_is_one_line_too(oxigraph_bin, local, tmp_path
     url = f"http://127.0.0.1:{port}/query"
     try:
         _wait_for(url, process)
-        with pytest.raises(SystemExit) as exit_:
-            main(["query", "-e", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--endpoint", url])
-        assert exit_.value.code == 1
-        assert capsys.readouterr().err == (
+        ran = evg("query", "-e", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--endpoint", url)
+        assert ran.code == 1
+        assert ran.err == (
             f"evg: error: {url}: the server stopped the query when it ran past its time limit; "
             "simplify the query or restart `evg serve` with a longer --timeout\n"
         )
@@ -323,7 +308,7 @@ def test_oxigraph_streamed_timeout_is_one_line_too(oxigraph_bin, local, tmp_path
             tmp.cleanup()
 
 
-def test_non_sparql_answer_is_one_line(capsys):
+def test_non_sparql_answer_is_one_line(evg):
     """A web server that answers HTML where SPARQL results should be."""
     import http.server
     import threading
@@ -347,10 +332,9 @@ def test_non_sparql_answer_is_one_line(capsys):
     url = f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
     try:
         for args, what in ((["contested-claims"], "SPARQL JSON results"), (["-e", "DESCRIBE claim:x"], "N-Triples")):
-            with pytest.raises(SystemExit) as exit_:
-                main(["query", *args, "--endpoint", url])
-            assert exit_.value.code == 1
-            assert capsys.readouterr().err == (
+            ran = evg("query", *args, "--endpoint", url)
+            assert ran.code == 1
+            assert ran.err == (
                 f"evg: error: {url}: the answer is not {what} (Content-Type: text/html); "
                 "is this the query URL of a SPARQL endpoint?\n"
             )
@@ -392,16 +376,13 @@ def test_evg_serve_answers_then_stops_cleanly_on_ctrl_c(local, tmp_path):
         urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2)
 
 
-def test_serve_on_a_busy_port_says_so(capsys):
+def test_serve_on_a_busy_port_says_so(evg):
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen()
         port = s.getsockname()[1]
-        with pytest.raises(SystemExit) as exit_:
-            main(["serve", "--port", str(port), *CORPUS])
-    assert exit_.value.code == 1
-    assert capsys.readouterr().err == (
-        f"evg: error: port {port} on 127.0.0.1 is already in use; choose another with --port\n"
-    )
+        ran = evg("serve", "--port", str(port), *CORPUS)
+    assert ran.code == 1
+    assert ran.err == (f"evg: error: port {port} on 127.0.0.1 is already in use; choose another with --port\n")

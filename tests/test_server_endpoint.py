@@ -27,11 +27,10 @@ from rdflib.query import Result
 from graph.server import descendants
 from graph.sparql import list_queries, named_query, run_query
 
-from .conftest import ROOT, evg_serve, require_or_skip
+from .conftest import CORPUS, evg_serve, load_corpus, require_or_skip
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
-CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 NESTED = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
 READ_ONLY = "this endpoint is read-only: updates and Graph Store writes are refused\n"
@@ -89,9 +88,7 @@ def endpoint(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def local():
-    import graph
-
-    return graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store="rdflib")
+    return load_corpus("rdflib")
 
 
 def _rows(result: Result) -> list:
@@ -352,9 +349,7 @@ def test_every_answer_carries_the_security_headers(endpoint):
         assert headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_evg_query_endpoint_reports_in_one_line(endpoint, capsys):
-    from graph.cli import main
-
+def test_evg_query_endpoint_reports_in_one_line(endpoint, evg):
     cases = [
         (
             ["-e", CROSS],
@@ -368,17 +363,13 @@ def test_evg_query_endpoint_reports_in_one_line(endpoint, capsys):
         ),
     ]
     for args, expected in cases:
-        with pytest.raises(SystemExit) as exit_:
-            main(["query", *args, "--endpoint", endpoint.url])
-        assert exit_.value.code == 1
-        assert capsys.readouterr().err == expected
+        ran = evg("query", *args, "--endpoint", endpoint.url)
+        assert ran.code == 1
+        assert ran.err == expected
     # The web editor's page is not a SPARQL endpoint.
-    with pytest.raises(SystemExit) as exit_:
-        main(["query", "contested-claims", "--endpoint", endpoint.base + "/"])
-    assert exit_.value.code == 1
-    assert capsys.readouterr().err == (
-        f"evg: error: {endpoint.base}/: the endpoint refused the query (HTTP 405): Method Not Allowed\n"
-    )
+    ran = evg("query", "contested-claims", "--endpoint", endpoint.base + "/")
+    assert ran.code == 1
+    assert ran.err == f"evg: error: {endpoint.base}/: the endpoint refused the query (HTTP 405): Method Not Allowed\n"
 
 
 def test_sigterm_stops_the_server_and_its_workers(tmp_path):

@@ -18,11 +18,10 @@ import urllib.request
 
 import pytest
 
-from graph.cli import main
 from graph.server import free_port, update_batches
 from graph.sparql import list_queries, run_query
 
-from .conftest import CORPUS, load_corpus, require_or_skip
+from .conftest import CORPUS, load_corpus, require_or_skip, run_evg
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -129,43 +128,37 @@ def virtuoso(tmp_path_factory):
 def published(virtuoso, tmp_path_factory):
     """The corpus in two named graphs: by the Graph Store protocol with user
     and password, and by SPARQL Update batches with the credentials from a netrc file."""
-    with pytest.raises(SystemExit) as exit_:
-        main(
-            [
-                "publish",
-                "--endpoint",
-                virtuoso + "/sparql-graph-crud-auth",
-                "--graph",
-                GRAPH_STORE,
-                "--user",
-                USER,
-                "--password",
-                PASSWORD,
-                *CORPUS,
-            ]
-        )
-    assert exit_.value.code == 0
+    ran = run_evg(
+        "publish",
+        "--endpoint",
+        virtuoso + "/sparql-graph-crud-auth",
+        "--graph",
+        GRAPH_STORE,
+        "--user",
+        USER,
+        "--password",
+        PASSWORD,
+        *CORPUS,
+    )
+    assert ran.code == 0
     netrc = tmp_path_factory.mktemp("netrc") / "netrc"
     netrc.write_text(f"machine 127.0.0.1 login {USER} password {PASSWORD}\n")
     netrc.chmod(0o600)
     old = os.environ.get("NETRC")
     os.environ["NETRC"] = str(netrc)
     try:
-        with pytest.raises(SystemExit) as exit_:
-            main(
-                [
-                    "publish",
-                    "--update-endpoint",
-                    virtuoso + "/sparql-auth",
-                    "--graph",
-                    GRAPH_UPDATE,
-                    "--netrc",
-                    "--batch",
-                    "500",
-                    *CORPUS,
-                ]
-            )
-        assert exit_.value.code == 0
+        ran = run_evg(
+            "publish",
+            "--update-endpoint",
+            virtuoso + "/sparql-auth",
+            "--graph",
+            GRAPH_UPDATE,
+            "--netrc",
+            "--batch",
+            "500",
+            *CORPUS,
+        )
+        assert ran.code == 0
     finally:
         if old is None:
             os.environ.pop("NETRC")
@@ -188,21 +181,18 @@ def _lexical(rows) -> collections.Counter:
 
 
 @pytest.mark.parametrize("graph_iri", [GRAPH_STORE, GRAPH_UPDATE])
-def test_every_triple_arrives(published, local, graph_iri, capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(
-            [
-                "query",
-                "-e",
-                "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) WHERE { ?s ?p ?o }",
-                "--format",
-                "csv",
-                "--endpoint",
-                _query_url(published, graph_iri),
-            ]
-        )
-    assert exit_.value.code == 0
-    assert capsys.readouterr().out.splitlines() == ["n,subjects", "2140,457"]
+def test_every_triple_arrives(published, local, graph_iri, evg):
+    ran = evg(
+        "query",
+        "-e",
+        "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) WHERE { ?s ?p ?o }",
+        "--format",
+        "csv",
+        "--endpoint",
+        _query_url(published, graph_iri),
+    )
+    assert ran.code == 0
+    assert ran.out.splitlines() == ["n,subjects", "2140,457"]
     assert len(local) == 2140
 
 
@@ -224,37 +214,32 @@ def test_named_query_on_virtuoso_equals_local(published, local, graph_iri, query
     assert got.rows, query.name  # every named query lists something on the bundled corpus
 
 
-def test_evg_query_endpoint_prints_the_local_table(published, capsys):
+def test_evg_query_endpoint_prints_the_local_table(published, evg):
     url = _query_url(published, GRAPH_STORE)
-    with pytest.raises(SystemExit) as exit_:
-        main(["query", "sources-for-claim", "--param", "claim=claim:itbs-compression-syndrome", "--endpoint", url])
-    assert exit_.value.code == 0
-    remote_out = capsys.readouterr().out
-    with pytest.raises(SystemExit) as exit_:
-        main(["query", "sources-for-claim", "--param", "claim=claim:itbs-compression-syndrome", *CORPUS])
-    assert exit_.value.code == 0
-    assert remote_out == capsys.readouterr().out
+    ran = evg("query", "sources-for-claim", "--param", "claim=claim:itbs-compression-syndrome", "--endpoint", url)
+    assert ran.code == 0
+    remote_out = ran.out
+    ran = evg("query", "sources-for-claim", "--param", "claim=claim:itbs-compression-syndrome", *CORPUS)
+    assert ran.code == 0
+    assert remote_out == ran.out
     assert remote_out.endswith("(1 row)\n")
 
 
-def test_wrong_password_is_one_line(published, capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(
-            [
-                "publish",
-                "--endpoint",
-                published + "/sparql-graph-crud-auth",
-                "--graph",
-                GRAPH_STORE,
-                "--user",
-                USER,
-                "--password",
-                "wrong",
-                *CORPUS,
-            ]
-        )
-    assert exit_.value.code == 1
-    assert capsys.readouterr().err == (
+def test_wrong_password_is_one_line(published, evg):
+    ran = evg(
+        "publish",
+        "--endpoint",
+        published + "/sparql-graph-crud-auth",
+        "--graph",
+        GRAPH_STORE,
+        "--user",
+        USER,
+        "--password",
+        "wrong",
+        *CORPUS,
+    )
+    assert ran.code == 1
+    assert ran.err == (
         f"evg: error: {published}/sparql-graph-crud-auth: HTTP 401 digest auth failed "
         "(check --user/--password or --netrc, and that the user may write)\n"
     )

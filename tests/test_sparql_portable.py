@@ -15,7 +15,7 @@ import pytest
 from graph.model.namespaces import PREFIXES, XSD, prefix_header
 from graph.sparql import list_queries, run_query
 
-from .conftest import ROOT, require_or_skip
+from .conftest import ROOT, STORES, load_corpus, require_or_skip
 
 pytestmark = pytest.mark.slow
 
@@ -60,9 +60,7 @@ def comunica(tmp_path_factory, request):
         (NODE_MODULES / "@comunica" / "query-sparql-file").is_dir(),
         "Comunica is not installed (npm install --prefix .node @comunica/query-sparql-file)",
     )
-    import graph
-
-    eg = graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store="rdflib")
+    eg = load_corpus("rdflib")
     folder = tmp_path_factory.mktemp("comunica")
     data, queries = folder / "corpus.nt", folder / "queries.json"
     data.write_bytes(eg.backend.serialize("nt"))
@@ -81,12 +79,7 @@ def comunica(tmp_path_factory, request):
 
 @pytest.fixture(scope="module")
 def engines():
-    import graph
-
-    return {
-        store: graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store=store)
-        for store in ("rdflib", "oxigraph")
-    }
+    return {store: load_corpus(store) for store in STORES}
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])

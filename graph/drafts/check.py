@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from graph.drafts.parse import Draft, Resolution, SourceIndex, Unresolved, resolve
+from graph.model.rules import counts_as_support
 
 if TYPE_CHECKING:  # pragma: no cover
     from graph.drafts.ownbib import OwnBibliography
@@ -373,13 +374,6 @@ class CheckReport:
 # --- checking --------------------------------------------------------------------------
 
 
-def _negative_verdicts() -> frozenset[str]:
-    """Verdicts that mean a source does not back what it is cited for."""
-    from graph.model.rules import NOT_SUPPORT_VERDICTS
-
-    return frozenset(str(v) for v in NOT_SUPPORT_VERDICTS)
-
-
 def check_draft(
     eg: EvidenceGraph,
     draft: Draft,
@@ -406,12 +400,11 @@ def check_draft(
     from graph.model.progress import track
 
     matcher = ClaimMatcher(eg, threshold=threshold)
-    negative = _negative_verdicts()
     checks = []
     rows = zip(draft.sentences, resolution.cited, resolution.unresolved)
     for sentence, cited, unresolved in track(rows, "checking sentences", total=len(draft.sentences)):
         claim, similarity, relation, negates = matcher.match_stance(sentence.plain, cited)
-        check = _judge(sentence.line, sentence.text, cited, unresolved, claim, similarity, negative, relation)
+        check = _judge(sentence.line, sentence.text, cited, unresolved, claim, similarity, relation)
         if negates is not None:
             from dataclasses import replace
 
@@ -442,9 +435,9 @@ def _resolution(eg: EvidenceGraph, draft: Draft, index: SourceIndex | None, own=
     return resolve(draft, index, own)
 
 
-def _judge(line, text, cited, unresolved, claim, similarity, negative, relation="same") -> SentenceCheck:
+def _judge(line, text, cited, unresolved, claim, similarity, relation="same") -> SentenceCheck:
     if claim is not None and relation == "opposite":
-        return _judge_opposite(line, text, cited, unresolved, claim, similarity, negative)
+        return _judge_opposite(line, text, cited, unresolved, claim, similarity)
     if claim is None:
         note = "matches no known claim"
         if cited:
@@ -453,7 +446,7 @@ def _judge(line, text, cited, unresolved, claim, similarity, negative, relation=
     supporters = list(claim.supported_by)
     disputers = list(claim.disputed_by)
     verdicts = {k: (label, body) for k, (_, label, body) in claim.verdicts.items()}
-    refuted = {k for k, (iri, _, _) in claim.verdicts.items() if iri in negative}
+    refuted = {k for k, (iri, _, _) in claim.verdicts.items() if not counts_as_support(iri)}
     good = [k for k in supporters if k not in refuted]
     cited_good = [k for k in cited if k in good]
     cited_refuted = [k for k in cited if k in refuted]
@@ -504,11 +497,11 @@ def _unresolved(unresolved) -> str:
     return "; ".join(f"{u.marker}, which could not be resolved: {u.reason}" for u in unresolved)
 
 
-def _judge_opposite(line, text, cited, unresolved, claim, similarity, negative) -> SentenceCheck:
+def _judge_opposite(line, text, cited, unresolved, claim, similarity) -> SentenceCheck:
     """A sentence that states the opposite of ``claim`` (which no claim of the
     graph contradicts): the claim's supporters back its negation's opposite,
     its disputers back the sentence."""
-    refuted = {k for k, (iri, _, _) in claim.verdicts.items() if iri in negative}
+    refuted = {k for k, (iri, _, _) in claim.verdicts.items() if not counts_as_support(iri)}
     supporters = [k for k in claim.supported_by if k not in refuted]
     disputers = list(claim.disputed_by)
     cited_supporting = [k for k in cited if k in supporters]

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.evidence.search import _STOP, Analyzer, _fold
+from graph.evidence.terms import _STOP, Analyzer, _fold
 
 __all__ = ["OPPOSITE", "SAME", "Negation", "negation", "relation"]
 
@@ -75,7 +75,7 @@ class Negation:
 def negation(analyzer: Analyzer, text: str) -> Negation:
     """The :class:`Negation` of ``text`` (see the module docs)."""
     tokens = _TOKEN.findall(_fold(text))
-    vocabulary = getattr(analyzer, "vocabulary", None) or {}
+    vocabulary = analyzer.vocabulary
     stem = analyzer.stem
     heads: set[str] = set()
     scope: set[str] = set()

@@ -42,7 +42,6 @@ __all__ = [
 #: (scripts/eval_search.py).
 RELEVANCE_THRESHOLD = 0.5
 
-#: ev: stance -> the word used in records and JSON.
 #: Graphs with more triples than this answer per-claim questions with queries
 #: bound to the claim instead of summarising every claim first.
 PER_CLAIM_ABOVE = 300_000
@@ -52,10 +51,8 @@ PER_CLAIM_ABOVE = 300_000
 #: bigger ones build the details of the claims asked about.
 ALL_DETAILS_UP_TO = 20_000
 
+#: ev: stance -> the word used in records and JSON.
 STANCES = {EV.Asserts: "asserts", EV.Rejects: "rejects", EV.Reports: "reports"}
-
-#: Review verdicts from most to least worrying. When one source has several
-#: reviews for one claim, the most worrying verdict is the one shown.
 
 
 def load_query(name: str) -> str:
@@ -231,10 +228,6 @@ class _Raw:
 
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
-
-
-def _s(term) -> str | None:
-    return None if term is None else str(term)
 
 
 def _source_facts(row: dict) -> dict:
@@ -469,7 +462,9 @@ class EvidenceIndex:
         from graph.evidence.search import index_key
 
         # Kept beside the cached store: building it for 100,000 claims takes seconds.
-        return self.eg.cached(f"search-index-3-{index_key()}", self._build_search_index)
+        # The number goes up when a pickled class changes or moves (4: Analyzer
+        # moved to graph.evidence.terms).
+        return self.eg.cached(f"search-index-4-{index_key()}", self._build_search_index)
 
     def _build_search_index(self) -> SearchIndex:
         from graph.evidence.search import BROADER_WEIGHT, QUOTE_WEIGHT, SOURCE_WEIGHT, SearchIndex, graph_synonyms

@@ -147,13 +147,12 @@ def export(eg, fmt: str, options: ExportOptions | None = None) -> str:
 
 
 def kept(eg, kind: str, options: ExportOptions, build):
-    """``build()``, kept beside the cached store under a name made of ``kind``
-    and every field of ``options`` (a no-op without the cache)."""
+    """``build()``, kept beside the cached store of the graph ``eg`` under a
+    name made of ``kind`` and every field of ``options`` (see
+    :meth:`graph.evidence.graph.EvidenceGraph.cached`: without the cache it
+    simply builds)."""
     import dataclasses
     import hashlib
 
     settings = hashlib.blake2b(repr(dataclasses.astuple(options)).encode(), digest_size=8).hexdigest()
-    cached = getattr(eg, "cached", None)
-    if cached is None:
-        return build()
-    return cached(f"export-{kind}-{settings}-{ARTIFACT_VERSION}", build)
+    return eg.cached(f"export-{kind}-{settings}-{ARTIFACT_VERSION}", build)

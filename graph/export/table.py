@@ -40,6 +40,7 @@ COLUMNS = (
 def evidence_rows(eg) -> list[dict[str, str]]:
     """The rows of the CSV export as dicts of :data:`COLUMNS`."""
     from graph.model.namespaces import ARTICLE, CLAIM, EV, SOURCE, local_name
+    from graph.model.rules import stance_relation
     from graph.sparql import named_query
 
     labels: dict = {}  # a few designs and verdicts label 200,000 rows: one lookup each, not one a row
@@ -55,9 +56,7 @@ def evidence_rows(eg) -> list[dict[str, str]]:
     for row in eg.select(named_query("evidence-table").text):
         stance = (local_name(row["stance"], EV._NS) or "").lower() if row["stance"] is not None else ""
         source = local_name(row["source"], SOURCE) or "" if row["source"] is not None else ""
-        relation = ""
-        if source:
-            relation = "disputes" if stance == "rejects" else "supports"
+        relation = (stance_relation(row["stance"]) or "") if source else ""
         out.append(
             {
                 "claim": local_name(row["claim"], CLAIM) or str(row["claim"]),

@@ -198,9 +198,7 @@ def _open_existing(folder: Path, key: str):
         raise _CorruptError("store content does not match its metadata")
     with contextlib.suppress(OSError):
         os.utime(meta_path)  # most recently used, for pruning
-    backend = OxigraphBackend(store, path=folder / "store")
-    backend._len = meta.get("triples")
-    return backend
+    return OxigraphBackend(store, path=folder / "store", triples=meta.get("triples"))
 
 
 def _build(folder: Path, key: str, claim_paths: list[Path], source_path: Path, bar) -> None:

@@ -2,9 +2,12 @@
 
 - which links the loader derives from a statement's stance (:data:`STANCE_LINKS`,
   :func:`derive_links`);
+- whether a statement's citations support or dispute its claim
+  (:func:`stance_relation`);
 - which review verdicts mean a cited source does not back the claim
-  (:data:`NOT_SUPPORT_VERDICTS`, :func:`counts_as_support`), and how worrying
-  each verdict is (:data:`VERDICT_SEVERITY`);
+  (:data:`NOT_SUPPORT_VERDICTS`, :func:`counts_as_support`), which ones put a
+  citation in doubt (:func:`doubts_citation`), and how worrying each verdict
+  is (:data:`VERDICT_SEVERITY`);
 - which predicates refer to a source from a claims file (:data:`CITING_PREDICATES`);
 - what "low-rank evidence" means (:data:`LOW_RANK_MAX`).
 """
@@ -25,6 +28,8 @@ __all__ = [
     "VERDICT_SEVERITY",
     "counts_as_support",
     "derive_links",
+    "doubts_citation",
+    "stance_relation",
 ]
 
 #: ev:stance of a statement -> (claim -> source link, source -> claim link)
@@ -69,12 +74,33 @@ def counts_as_support(verdict) -> bool:
 _NOT_SUPPORT = frozenset(str(v) for v in NOT_SUPPORT_VERDICTS)
 
 
+def doubts_citation(verdict) -> bool:
+    """Whether a review verdict (an IRI, or None for no review) puts the
+    citation in doubt: any verdict other than ev:Supported. Such citations
+    are flagged in the report and drawn dashed in the HTML graph."""
+    return verdict is not None and str(verdict) != _SUPPORTED
+
+
+_SUPPORTED = str(EV.Supported)
+
+
+def stance_relation(stance) -> str | None:
+    """ "supports" or "disputes": what a statement with this ``ev:stance`` (an
+    IRI) says of the sources it cites, as :data:`STANCE_LINKS` derives it;
+    None for a stance that derives no link."""
+    links = _LINKS.get(str(stance)) if stance is not None else None
+    if links is None:
+        return None
+    return "supports" if links[0] == _SUPPORTS else "disputes"
+
+
 #: The predicates :func:`derive_links` reads (rdf:type for ev:Statement).
 DERIVE_INPUTS = (RDF.type, EV.claim, EV.stance, CITO.citesAsEvidence, EV.contradicts)
 
 _TYPE, _CLAIM, _STANCE, _CITES, _CONTRADICTS = (str(p) for p in DERIVE_INPUTS)
 _STATEMENT = str(EV.Statement)
 _LINKS = {str(s): (str(a), str(b)) for s, (a, b) in STANCE_LINKS.items()}
+_SUPPORTS = str(CITO.obtainsSupportFrom)
 
 
 def derive_links(triples: Iterable[tuple], iri: Callable[[object], str | None] = str) -> set[tuple]:

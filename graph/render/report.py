@@ -26,8 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from graph.evidence.index import Answer, ClaimDetail, SourceClaims, SourceRef
-from graph.model.namespaces import EV
-from graph.model.rules import counts_as_support
+from graph.model.rules import counts_as_support, doubts_citation
 from graph.model.words import plural
 
 __all__ = [
@@ -71,7 +70,7 @@ def _row(claim: ClaimDetail) -> ReportRow:
     flags = tuple(
         f"{s.label or s.key}: {s.verdict}"
         for s in claim.supported_by + claim.disputed_by
-        if s.verdict_iri is not None and s.verdict_iri != str(EV.Supported)
+        if doubts_citation(s.verdict_iri)
     )
     return ReportRow(
         claim=claim,

@@ -131,8 +131,6 @@ class Pool:
         self._closed = False
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
-        #: how many workers were killed at the time limit, and how many died on their own
-        self.killed = self.crashed = 0
 
     def start(self, wait: float = 60.0) -> Pool:
         started = [self._new() for _ in range(self.size)]
@@ -195,23 +193,17 @@ class Pool:
         except (EOFError, OSError):
             worker.process.join(2)
             code = worker.process.exitcode
-            self.crashed += 1
             self._retire(worker)
             how = f"exit status {code}" if code is not None and code >= 0 else f"signal {-(code or 0)}"
             return Reply.text(
                 500, f"the query worker died while running this query ({how}); the endpoint goes on serving"
             )
-        self.killed += 1
         self._retire(worker)
         return Reply.text(
             504,
             f"the query ran past the time limit of {self.timeout:g} s and was stopped; "
             "simplify it or restart the server with a longer --timeout",
         )
-
-    def pids(self) -> list[int]:
-        with self._lock:
-            return sorted(w.process.pid for w in self._all if w.process.pid is not None)
 
     def close(self) -> None:
         self._closed = True

@@ -167,12 +167,13 @@ class OxigraphBackend(Backend):
 
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store, *, path: Path | None = None):
+    def __init__(self, store: ox.Store, *, path: Path | None = None, triples: int | None = None):
         self.store = store
         #: the on-disk store folder, when the graph comes from the cache
         self.path = path
         self._rdf: Graph | None = None
-        self._len: int | None = None
+        #: the number of triples when known already (the cache records it), else counted on first use
+        self._len: int | None = triples
 
     def _run(self, query: str, bindings: dict | None, prefixes: dict | None = None):
         query, subs = _bind(query, bindings)

@@ -51,6 +51,8 @@ class RemoteBackend(Backend):
         self.endpoint = endpoint
         self.timeout = timeout
         self.path = None
+        #: the Content-Type of the last answer, for the message when it is not SPARQL
+        self._content_type = ""
 
     def _post(self, query: str, accept: str) -> bytes:
         request = urllib.request.Request(
@@ -96,7 +98,7 @@ class RemoteBackend(Backend):
         return f"{self.endpoint}: HTTP {code}: {said}"
 
     def _not_sparql(self, what: str) -> QueryError:
-        kind = getattr(self, "_content_type", "") or "no Content-Type"
+        kind = self._content_type or "no Content-Type"
         return QueryError(
             f"{self.endpoint}: the answer is not {what} (Content-Type: {kind}); "
             "is this the query URL of a SPARQL endpoint?"

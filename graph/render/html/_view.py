@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from graph.model.errors import NotFoundError
-from graph.model.namespaces import ARTICLE, BIBO, CLAIM, CONCEPT, DCTERMS, EV, SOURCE, local_name
+from graph.model.namespaces import ARTICLE, BIBO, CLAIM, CONCEPT, DCTERMS, SOURCE, local_name
+from graph.model.rules import doubts_citation
 from graph.sparql.catalogue import query_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,10 +86,6 @@ class GraphView:
 
 def _query(name: str) -> str:
     return query_text(f"html/{name}.rq")
-
-
-def _s(term) -> str | None:
-    return None if term is None else str(term)
 
 
 def _label(text: str) -> str:
@@ -413,7 +410,7 @@ def _assemble(
         for kind, group, index in (("supports", c.supported_by, supports), ("disputes", c.disputed_by, disputes)):
             for ref in group:
                 sid = _node_id("source", ref.key)
-                doubt = ref.verdict_iri is not None and ref.verdict_iri != str(EV.Supported)
+                doubt = doubts_citation(ref.verdict_iri)
                 refs[kind].append(
                     {
                         "source": sid,

@@ -136,6 +136,14 @@
     return out;
   }
 
+  // On a phone the scale never goes below where a claim's dot is NODE_MIN_PX
+  // across; a kind whose smallest node is smaller than a claim's dot is drawn
+  // bigger there, in proportion, so every node is at least NODE_MIN_PX too.
+  if (NARROW) {
+    var least = {};
+    NODES.forEach(function (n) { if (n.size && !(least[n.kind] <= n.size)) least[n.kind] = n.size; });
+    NODES.forEach(function (n) { if (n.size && least[n.kind] < CLAIM_SIZE) n.size = n.size * CLAIM_SIZE / least[n.kind]; });
+  }
   var nodeById = {};
   NODES.forEach(function (n) { nodeById[n.id] = n; });
   var visEdges = EDGES.map(edgeStyle);
@@ -270,29 +278,43 @@
     return s;
   }
   var fitted = 1;  // the scale of the last fit: zooming out stops there
-  // Claim labels fade in between 11 and 13 px: a fit never stops there, it
-  // goes down to where they are not drawn at all.
+  // vis-network fades a label in between 12 and 13 px: a fit never stops
+  // where the labels of claims, sources, articles or topics would be faded,
+  // it goes down to where they are not drawn at all.
+  var FADES = [CLAIM_FONT, BIG_FONT.source, BIG_FONT.article, BIG_FONT.topic].map(function (f) {
+    return [LABEL_MIN_PX / f, (LABEL_MIN_PX + 1) / f];
+  });
   function noFade(s) {
-    var fadeFrom = (LABEL_MIN_PX - 1) / CLAIM_FONT;
-    return s > fadeFrom && s < READ ? fadeFrom * 0.999 : s;
+    for (var moved = true; moved;) {
+      moved = false;
+      FADES.forEach(function (z) { if (s >= z[0] && s < z[1]) { s = z[0] * 0.999; moved = true; } });
+    }
+    return s;
   }
   function fitView() {
     hideTooltip();
     for (var pass = 0; pass < (BIG ? 1 : 2); pass++) {
       var r = visibleRange(false);
       if (!r) return;
-      fitted = noFade(fitScale(r), r);
-      if (fitted >= READ) { r = visibleRange(true); fitted = noFade(fitScale(r), r); }
+      fitted = noFade(fitScale(r));
+      if (fitted >= READ) { r = visibleRange(true); fitted = noFade(fitScale(r)); }
       network.moveTo({ position: { x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2 }, scale: fitted, animation: false });
       if (!BIG) { capLabels(); network.redraw(); }
     }
   }
+  // vis-network fades a label in between 12 and 13 px. capLabels keeps every
+  // label out of that band at the current scale: a source's, an article's or
+  // a topic's is drawn whole at 13 px there, a claim's not at all (it comes
+  // at 13 px from READ on, where its layout has room for it). It also caps
+  // the bigger labels at BIG_MAX_PX on screen.
   var capped = {};
   function capLabels() {
     var s = network.getScale(), change = {}, any = false;
-    Object.keys(BIG_FONT).forEach(function (k) {
-      var size = Math.min(BIG_FONT[k], BIG_MAX_PX / s);
-      if (Math.abs((capped[k] || BIG_FONT[k]) - size) > 0.25) {
+    Object.keys(groups).forEach(function (k) {
+      var claim = k.slice(0, 6) === "claim-";
+      var size = claim ? CLAIM_FONT : Math.min(BIG_FONT[k], BIG_MAX_PX / s);
+      if (size * s >= LABEL_MIN_PX && size * s < LABEL_MIN_PX + 1) size = (claim ? LABEL_MIN_PX * 0.999 : LABEL_MIN_PX + 1) / s;
+      if (Math.abs((capped[k] || groups[k].font.size) - size) > 0.01) {
         capped[k] = size;
         groups[k].font.size = size;  // the whole group: vis-network replaces a group's options
         change[k] = groups[k];
@@ -309,6 +331,9 @@
     capLabels();
   }
   // Centre a node, zoomed out (never in) until what is visible fits around it.
+  // On a phone the dots keep their least size: when that leaves no room to
+  // fit everything around the centred node, the fitted view stays and only
+  // moves towards the node as far as it can without cutting the drawing.
   function centreOn(id) {
     var pos = network.getPositions([id])[id];
     if (!pos) return;
@@ -316,10 +341,17 @@
     var w = container.clientWidth / 2 - PAD, h = container.clientHeight / 2 - PAD;
     var s = Math.min(network.getScale(),
       w / Math.max(1, pos.x - r.left, r.right - pos.x), h / Math.max(1, pos.y - r.top, r.bottom - pos.y));
-    if (NARROW) s = Math.max(s, NODE_MIN_PX / (2 * CLAIM_SIZE));
+    if (NARROW && s < NODE_MIN_PX / (2 * CLAIM_SIZE)) s = network.getScale();
     fitted = noFade(s);
-    network.moveTo({ position: pos, scale: fitted, animation: false });
+    var at = { x: within(pos.x, r.left, r.right, w / fitted), y: within(pos.y, r.top, r.bottom, h / fitted) };
+    network.moveTo({ position: at, scale: fitted, animation: false });
     capLabels();
+  }
+  // The view's centre nearest to c that shows all of [lo, hi] within half a
+  // view of half-width; c itself when the range is wider than the view.
+  function within(c, lo, hi, half) {
+    if (hi - lo > 2 * half) return c;
+    return Math.min(Math.max(c, hi - half), lo + half);
   }
 
   // --- DOM helpers: text only ------------------------------------------------------------

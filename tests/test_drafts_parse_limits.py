@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import os
 import resource
-import subprocess
-import sys
 
 import pytest
 
 from graph.drafts.parse import MAX_DRAFT_BYTES
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, ROOT, evg_process
 
 
 def _check(*args, timeout=60):
-    return subprocess.run(
-        [sys.executable, "-m", "graph", "check", *args], capture_output=True, text=True, cwd=ROOT, timeout=timeout
-    )
+    return evg_process("check", *args, timeout=timeout)
 
 
 def test_a_fifo_is_refused_at_once(tmp_path):

@@ -6,8 +6,6 @@ they spell (checked by running the query on both stores)."""
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -17,17 +15,9 @@ from graph.model.errors import QueryError
 from graph.model.namespaces import CLAIM, XSD
 from graph.sparql import bind_values, named_query, parse_param, run_query
 
-from .conftest import ROOT
+from .conftest import CORPUS, STORES, evg_process
 
-CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
 NOT_ONE = 'is not one RDF term (an <IRI>, prefix:name, "literal", number, true or false)'
-
-
-@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
-def store_eg(request):
-    import graph
-
-    return graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store=request.param)
 
 
 # value -> the exact error message (after "--param x: ")
@@ -100,9 +90,9 @@ ACCEPTED = {
 
 
 @pytest.mark.parametrize("value", sorted(ACCEPTED))
-def test_an_accepted_value_binds_exactly_its_term(store_eg, value):
+def test_an_accepted_value_binds_exactly_its_term(any_store, value):
     assert parse_param("x", value) == ACCEPTED[value]
-    result = run_query(store_eg, "SELECT ?x WHERE { }", {"x": value})
+    result = run_query(any_store, "SELECT ?x WHERE { }", {"x": value})
     assert result.rows == ((ACCEPTED[value],),)
 
 
@@ -117,16 +107,16 @@ def test_bind_values_refuses_terms_it_cannot_write():
         assert str(info.value) == message
 
 
-def test_python_api_terms_pass_the_same_check(store_eg):
+def test_python_api_terms_pass_the_same_check(any_store):
     with pytest.raises(QueryError) as info:
-        run_query(store_eg, "SELECT ?x WHERE { }", {"x": URIRef("urn:x>) (UNDEF) } #")})
+        run_query(any_store, "SELECT ?x WHERE { }", {"x": URIRef("urn:x>) (UNDEF) } #")})
     assert str(info.value) == "--param x: '>' is not allowed in an IRI"
 
 
-def test_a_hostile_claim_cannot_unbind_the_claim(store_eg):
+def test_a_hostile_claim_cannot_unbind_the_claim(any_store):
     # The second payload used to unbind ?claim and list every row.
     with pytest.raises(QueryError):
-        run_query(store_eg, named_query("sources-for-claim").text, {"claim": "<urn:x>) (UNDEF) } #>"})
+        run_query(any_store, named_query("sources-for-claim").text, {"claim": "<urn:x>) (UNDEF) } #>"})
 
 
 def _listener():
@@ -152,20 +142,14 @@ def _listener():
     return sock, hits, stop, thread
 
 
-@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize("store", STORES)
 def test_service_payload_makes_no_request(store):
     sock, hits, stop, thread = _listener()
     port = sock.getsockname()[1]
     payload = f'claim="x"^^<urn:t>) (UNDEF) }} SERVICE <http://127.0.0.1:{port}/sparql> {{ ?a ?b ?c }} #Z'
     args = ["query", "sources-for-claim", *CORPUS, "--store", store, "--param", payload]
     try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "graph", *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=120,
-        )
+        proc = evg_process(*args)
     finally:
         stop.set()
         thread.join()

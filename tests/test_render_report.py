@@ -8,7 +8,6 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from graph.cli import main
 from graph.render.report import md_text
 
 from .conftest import DATA
@@ -16,11 +15,9 @@ from .conftest import DATA
 XSS = ["--claims", str(DATA / "xss" / "xss-claims.ttl"), "--sources", str(DATA / "xss" / "xss-sources.bib")]
 
 
-def _markdown(capsys, *args) -> str:
-    with pytest.raises(SystemExit) as info:
-        main([*args, *XSS])
-    out, err = capsys.readouterr()
-    assert info.value.code == 0, err
+def _markdown(evg, *args) -> str:
+    code, out, err = evg(*args, *XSS)
+    assert code == 0, err
     return out
 
 
@@ -34,8 +31,8 @@ def _markdown(capsys, *args) -> str:
     ],
     ids=["report", "sources-img", "sources-script", "claims"],
 )
-def test_rendered_markdown_holds_no_tag_from_the_data(capsys, args):
-    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(_markdown(capsys, *args))
+def test_rendered_markdown_holds_no_tag_from_the_data(evg, args):
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(_markdown(evg, *args))
     tags = set(re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", html))
     assert "img" not in tags and "script" not in tags
     assert tags <= {
@@ -57,10 +54,8 @@ def test_rendered_markdown_holds_no_tag_from_the_data(capsys, args):
     }
 
 
-def test_report_shows_the_hostile_text_as_text(capsys):
-    html = (
-        MarkdownIt("commonmark", {"html": True}).enable("table").render(_markdown(capsys, "report", "--format", "md"))
-    )
+def test_report_shows_the_hostile_text_as_text(evg):
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(_markdown(evg, "report", "--format", "md"))
     assert "<td>&lt;img src=x onerror=alert(1)&gt; Compression of the fat pad causes the pain.</td>" in html
 
 
@@ -68,6 +63,6 @@ def test_md_text_escapes_only_html():
     assert md_text("a < b & c > d | *e*") == "a &lt; b &amp; c &gt; d | *e*"
 
 
-def test_csv_output_is_unchanged(capsys):
-    out = _markdown(capsys, "report", "--format", "csv")
+def test_csv_output_is_unchanged(evg):
+    out = _markdown(evg, "report", "--format", "csv")
     assert "<img src=x onerror=alert(1)> Compression of the fat pad causes the pain." in out

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from graph.model.errors import QueryError
 from graph.sparql import run_query
 from graph.sparql.text import MAX_QUERY_CHARS, MAX_QUERY_DEPTH, MAX_TRIPLE_PATTERNS, check_limits
 
-from .conftest import ROOT
+from .conftest import CORPUS, ROOT, STORES, evg_process
 
-CORPUS = ["--claims", str(ROOT / "claims.ttl"), "--sources", str(ROOT / "sources.bib")]
 DEEP = f"nests deeper than {MAX_QUERY_DEPTH} levels (groups, brackets or operators)"
 
 
@@ -22,13 +18,6 @@ def test_documented_defaults():
     text = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     for value in ("200,000", "100 levels", "5,000"):
         assert value in text
-
-
-@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
-def store_eg(request):
-    import graph
-
-    return graph.load(claims=ROOT / "claims.ttl", sources=ROOT / "sources.bib", store=request.param)
 
 
 REFUSED = {
@@ -49,10 +38,10 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
-def test_a_query_over_a_limit_is_refused(store_eg, name):
+def test_a_query_over_a_limit_is_refused(any_store, name):
     text, message = REFUSED[name]
     with pytest.raises(QueryError) as info:
-        run_query(store_eg, text, where="-e")
+        run_query(any_store, text, where="-e")
     assert str(info.value) == message
 
 
@@ -70,19 +59,13 @@ def test_braces_inside_strings_iris_and_comments_do_not_count():
         ("unions", "SELECT ?s WHERE { " + "{ ?s a ev:Claim } UNION " * 1000 + "{ } } LIMIT 3", 3),
     ],
 )
-def test_a_query_just_inside_the_limits_runs_on_both_stores(store_eg, name, text, rows):
-    assert len(run_query(store_eg, text).rows) == rows
+def test_a_query_just_inside_the_limits_runs_on_both_stores(any_store, name, text, rows):
+    assert len(run_query(any_store, text).rows) == rows
 
 
-@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize("store", STORES)
 def test_deep_nesting_exits_one_not_by_a_signal(store):
     # 3,000 nested groups used to crash Oxigraph's parser (SIGSEGV, exit 139).
     text = "SELECT * WHERE " + "{" * 3000 + "}" * 3000
-    proc = subprocess.run(
-        [sys.executable, "-m", "graph", "query", *CORPUS, "--store", store, "-e", text],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    proc = evg_process("query", *CORPUS, "--store", store, "-e", text)
     assert (proc.returncode, proc.stdout, proc.stderr) == (1, "", f"evg: error: -e:1: the query {DEEP}\n")

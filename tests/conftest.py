@@ -169,10 +169,12 @@ def pandoc():
     require_or_skip(shutil.which("pandoc") is not None, "pandoc not installed (Debian package pandoc)")
     from graph.bibliography.csl import resolve_style
 
-    def run(style: str, bibliography) -> dict[str, str]:
-        """{key: reference} as pandoc --citeproc prints the whole bibliography (HTML, tags dropped)."""
+    def run(style: str, bibliography, lang: str | None = None) -> dict[str, str]:
+        """{key: reference} as pandoc --citeproc prints the whole bibliography
+        (HTML, tags dropped), in the style's locale or ``lang``."""
         command = ["pandoc", "--citeproc", "-f", "markdown", "-t", "html", "--wrap=none"]
         command += ["--csl", str(resolve_style(style)), "--bibliography", str(bibliography)]
+        command += ["-M", f"lang={lang}"] if lang else []
         out = subprocess.run(
             command,
             input='---\nnocite: "@*"\n---\n',
@@ -183,7 +185,8 @@ def pandoc():
         refs = {}
         for m in re.finditer(r'<div id="ref-([^"]+)"[^>]*>\n(.*?)\n</div>', out, re.S):
             body = re.sub(r'<div class="csl-left-margin">.*?</div>', "", m.group(2), flags=re.S)
-            refs[m.group(1)] = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", body))).strip()
+            # Only the markup's line breaks and indentation: a no-break space is text.
+            refs[m.group(1)] = re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", "", body))).strip()
         return refs
 
     return run

@@ -19,7 +19,14 @@ from rdflib import Graph
 
 from graph.bibliography.bibtex import entry_to_rdf, parse_bib, rdf_to_entry
 from graph.bibliography.citations import check_style, format_citation, format_entry, short_label
-from graph.bibliography.csl import entry_to_csl, format_csl, resolve_style, shipped_styles, title_to_csl
+from graph.bibliography.csl import (
+    entry_to_csl,
+    format_csl,
+    independent_style,
+    resolve_style,
+    shipped_styles,
+    title_to_csl,
+)
 from graph.bibliography.styles.apa import APAStyle
 from graph.bibliography.styles.vancouver import VancouverStyle
 
@@ -214,6 +221,115 @@ def test_style_from_an_installed_collection():
     assert format_entry(ENTRIES["lee2015"], "apa-6th-edition").startswith("Lee, A., Brown, B., Chan, C., Diaz, D.")
 
 
+# A dependent style (most of the CSL collection: a journal's name, its locale
+# and the style it uses) formats with its parent in its own locale, as the CSL
+# specification says. pandoc would fetch the parent from zotero.org; it is given
+# the parent and the locale instead.
+_DEPENDENT = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" default-locale="{locale}">
+  <info>
+    <title>Journal of Tests</title>
+    <id>http://www.zotero.org/styles/journal-of-tests</id>
+    <link href="http://www.zotero.org/styles/{parent}" rel="independent-parent"/>
+    <updated>2024-01-01T00:00:00+00:00</updated>
+  </info>
+</style>
+"""
+
+
+def _csl_json(tmp_path):
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps([entry_to_csl(key, entry) for key, entry in ENTRIES.items()]), encoding="utf-8")
+    return path
+
+
+def test_a_dependent_style_file_formats_with_its_parent_in_its_locale(pandoc, tmp_path):
+    style = tmp_path / "journal-of-tests.csl"
+    style.write_text(_DEPENDENT.format(locale="de-DE", parent="vancouver"), encoding="utf-8")
+    assert independent_style(str(style)) == (str(resolve_style("vancouver")), "de-DE")
+    ours = {key: format_entry(entry, str(style), key=key) for key, entry in ENTRIES.items()}
+    assert ours == pandoc("vancouver", _csl_json(tmp_path), lang="de-DE")
+    assert (
+        ours["smith2001"] == "Smith JA Jr., de la Cruz M. Running injuries. 2. Aufl. Champaign: Human Kinetics; 2001."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "parent", "locale"),
+    [
+        # en-US over its parent's en-GB: "2nd ed." where bmj prints "2nd edn"
+        ("british-journal-of-sports-medicine", "bmj", "en-US"),
+        ("anales-de-pediatria", "vancouver-superscript-only-year", "es-ES"),
+    ],
+)
+def test_a_dependent_style_by_name_from_the_collection(pandoc, tmp_path, name, parent, locale):
+    from graph.bibliography.csl import _collections
+
+    installed = any((folder / "dependent" / f"{name}.csl").is_file() for folder in _collections())
+    require_or_skip(installed, "no CSL style collection installed (Debian package citation-style-language-styles)")
+    path = resolve_style(name)
+    assert path.parent.name == "dependent"
+    assert independent_style(str(path)) == (str(resolve_style(parent)), locale)
+    ours = {key: format_entry(entry, name, key=key) for key, entry in ENTRIES.items()}
+    assert ours == pandoc(parent, _csl_json(tmp_path), lang=locale)
+    assert ours != {key: format_entry(entry, parent, key=key) for key, entry in ENTRIES.items()}
+
+
+def test_a_dependent_style_whose_parent_is_missing(tmp_path):
+    style = tmp_path / "journal-of-tests.csl"
+    style.write_text(_DEPENDENT.format(locale="en-US", parent="no-such-parent"), encoding="utf-8")
+    with pytest.raises(ValueError) as caught:
+        check_style(str(style))
+    assert str(caught.value) == (
+        f"{style}: not a usable CSL style (its parent style 'no-such-parent' is not installed; give no-such-parent.csl)"
+    )
+
+
+# Five more styles of the collection where citeproc-py 0.11 departed from the
+# CSL specification and from pandoc, now the same on every entry:
+# ieee ("syndrome?,”"), modern-language-association and american-sociological-
+# association (initialize="false": "Beers, Amanda"), science (is-numeric on a
+# page range; it printed "in press" and dropped the title), american-chemical-
+# society ("(1)" before the reference and "p ." for a book without pages).
+MORE_STYLES = [
+    "ieee",
+    "modern-language-association",
+    "american-sociological-association",
+    "science",
+    "american-chemical-society",
+]
+
+
+@pytest.mark.parametrize("style", MORE_STYLES)
+def test_more_collection_styles_same_as_pandoc(pandoc, tmp_path, style):
+    from graph.bibliography.csl import _collections
+
+    installed = any((folder / f"{style}.csl").is_file() for folder in _collections())
+    require_or_skip(installed, "no CSL style collection installed (Debian package citation-style-language-styles)")
+    ours = {key: format_entry(entry, style, key=key) for key, entry in ENTRIES.items()}
+    assert ours == pandoc(style, _csl_json(tmp_path))
+
+
+def test_citeproc_py_corrections_exact():
+    from graph.bibliography.csl import _NUMERIC, _initials_only, _tidy
+
+    assert _initials_only("Jack E", ". ") == "Jack E."
+    assert _initials_only("Frank J. G.", ". ") == "Frank J. G."
+    assert _initials_only("J G", ".") == "J.G."
+    assert _initials_only("José María", ". ") == "José María"
+    assert [bool(_NUMERIC.match(v)) for v in ("180-188", "2, 4", "2 & 4", "e12", "D2", "in press")] == [
+        True,
+        True,
+        True,
+        True,
+        True,
+        False,
+    ]
+    # With punctuation-in-quote only: a comma after "?" inside the quotes goes.
+    assert _tidy("“Is it friction?,” Journal", True) == "“Is it friction?” Journal"
+    assert _tidy("‘Is it friction?’, Journal", False) == "‘Is it friction?’, Journal"
+
+
 def test_plain_is_still_pybtex_plain(eg):
     assert format_citation(eg, "ellis2007", "plain") == (
         "Richard Ellis, Wayne Hing, and Duncan Reid. Iliotibial band friction syndrome—a systematic review. "
@@ -247,6 +363,25 @@ def test_a_broken_csl_file_is_a_value_error(tmp_path):
     bad.write_text("<style>", encoding="utf-8")
     with pytest.raises(ValueError, match="not a usable CSL style"):
         format_entry(ENTRIES["lee2015"], str(bad))
+    # Found when the style is checked, before anything is formatted.
+    with pytest.raises(ValueError, match=r"bad\.csl: not a usable CSL style \(.*line 1"):
+        check_style(str(bad))
+    notcsl = tmp_path / "page.csl"
+    notcsl.write_text("<html/>", encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"page\.csl: not a usable CSL style \(the root element is not a CSL <style>\)"
+    ):
+        check_style(str(notcsl))
+
+
+def test_cli_a_broken_csl_file_is_one_line(evg, tmp_path):
+    # It used to get through --style and fail while formatting: "internal error", exit 3.
+    bad = tmp_path / "bad.csl"
+    bad.write_text("<style>", encoding="utf-8")
+    code, out, err = evg("claims", "beers2008", "--style", str(bad))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"evg: error: Invalid value for '--style': {bad}: not a usable CSL style (")
+    assert err.endswith(" (see `evg claims --help`)\n") and err.count("\n") == 1
 
 
 @pytest.mark.parametrize(("key", "label"), [("noehren2007", "Noehren 2007"), ("vanderworp2012", "van der Worp 2012")])

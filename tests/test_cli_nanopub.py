@@ -3,6 +3,7 @@ with nanopub-sign, on the bundled corpus."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -62,6 +63,20 @@ def test_sign_verify_then_a_changed_byte_fails(evg, folder, key):
     code, out, err = evg("nanopub", "verify", str(folder))
     assert code == 1 and err == "70 of 71 nanopublications verified\n"
     assert out.startswith(f"{target}: ") and "hash" in out and out.count("\n") == 1
+
+
+def test_signing_keeps_the_created_date_or_adds_the_time_of_signing(evg, folder, key, tmp_path):
+    dated = tmp_path / "dated"
+    code, _, _ = evg("export", *CORPUS, "--format", "trig-nanopub", "-o", str(dated), "--created", "2024-05-01")
+    assert code == 0
+    for target in (folder, dated):
+        code, _, _ = evg("nanopub", "sign", str(target), "--key", str(key), "--orcid", ORCID)
+        assert code == 0
+    created = 'dcterms:created "2024-05-01T00:00:00Z"^^xsd:dateTime'
+    assert created in (dated / "bursa-is-pain-source.trig").read_text(encoding="utf-8")
+    # Exported without a date: nanopub-sign stamps the time of signing.
+    undated = (folder / "bursa-is-pain-source.trig").read_text(encoding="utf-8")
+    assert re.search(r'dcterms:created "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"\^\^xsd:dateTime', undated)
 
 
 def test_verify_rejects_unsigned(evg, folder, nanopub_sign):

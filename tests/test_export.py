@@ -470,6 +470,68 @@ def test_cli_bad_options_are_usage_errors(evg, args, message):
     assert message in err
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "example"),
+    [
+        ("--creator", "not an iri", "https://orcid.org/0000-0002-1825-0097"),
+        ("--creator", "0000-0002-1825-0097", "https://orcid.org/0000-0002-1825-0097"),
+        ("--license", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    ],
+)
+def test_cli_a_creator_or_license_that_is_no_iri_is_one_line(evg, tmp_path, option, value, example):
+    # It used to reach rdflib's serialiser: a logged warning, then "internal error", exit 3.
+    out_dir = tmp_path / "nanopubs"
+    code, out, err = evg("export", *CORPUS, "--format", "trig-nanopub", option, value, "-o", str(out_dir))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"evg: error: Invalid value for '{option}': give an absolute IRI, e.g. {example} (see `evg export --help`)\n"
+    )
+    assert not out_dir.exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [
+        ("2024-05-01", "2024-05-01T00:00:00Z"),
+        ("2024-05-01T12:00", "2024-05-01T12:00:00"),  # XML Schema needs the seconds
+        ("2024-05-01T12:00Z", "2024-05-01T12:00:00Z"),
+        ("2024-05-01T12:00+02:00", "2024-05-01T12:00:00+02:00"),
+        ("2024-05-01T12:00:00.5Z", "2024-05-01T12:00:00.5Z"),
+    ],
+)
+def test_created_is_an_xsd_datetime(eg, given, written):
+    from graph.export import xsd_datetime
+
+    assert xsd_datetime(given) == written
+    ds = nanopub_dataset(eg, ExportOptions(created=given))
+    this = NANOPUB["fascia-elongation-needs-900n"]
+    # the lexical form as written ("Z" kept)
+    created = list(ds.graph(URIRef(f"{this}#pubinfo")).objects(this, DCTERMS.created))
+    assert [(str(o), o.datatype) for o in created] == [(written, XSD.dateTime)]
+
+
+@pytest.mark.parametrize("given", ["2024-02-30", "2024-05-01T25:00", "2024-13-01", "yesterday"])
+def test_created_must_be_a_real_date(evg, given):
+    from graph.export import xsd_datetime
+
+    with pytest.raises(ValueError, match=f"created must be an ISO date or date-time, e.g. 2024-05-01, not '{given}'"):
+        xsd_datetime(given)
+    code, out, err = evg("export", *CORPUS, "--format", "trig-nanopub", "--single-file", "--created", given)
+    assert (code, out) == (2, "")
+    assert err == (
+        "evg: error: Invalid value for '--created': use an ISO date or date-time, e.g. 2024-05-01 or "
+        "2024-05-01T12:00:00Z (see `evg export --help`)\n"
+    )
+
+
+def test_export_options_refuse_a_creator_that_is_no_iri():
+    from graph.export import ExportOptions
+
+    with pytest.raises(ValueError, match=r"creator must be an absolute IRI, e.g. https://orcid.org/.*, not 'Jane Doe'"):
+        ExportOptions(creator="Jane Doe")
+    assert ExportOptions(creator="https://orcid.org/0000-0002-1825-0097", license="urn:x").license == "urn:x"
+
+
 def test_listing_the_formats_loads_neither_rdflib_nor_networkx():
     import subprocess
     import sys

@@ -220,7 +220,7 @@ def test_stats_and_exports_are_kept_beside_the_store(cache_dir, corpus):
     uncached = subprocess.run([*stats, "--no-cache"], check=True, capture_output=True, env=env).stdout
     assert subprocess.run(stats, check=True, capture_output=True, env=env).stdout == uncached
     assert [a for a in _artifacts(cache_dir) if a.startswith(("export-", "stats-"))] == sorted(
-        [f"export-{fmt}-6d49f10e2727212e-1" for fmt in (*formats, "trig-nanopub-files")] + ["stats-1"]
+        [f"export-{fmt}-6d49f10e2727212e-2" for fmt in (*formats, "trig-nanopub-files")] + ["stats-1"]
     )
     code = (
         "import sys, graph\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 __all__ = ["STYLES", "check_style", "format_citation", "format_entry", "short_label", "style_key"]
 
@@ -123,17 +124,23 @@ def style_key(style: str) -> str:
     """A name for what ``style`` formats with, for keeping formatted text on
     disk: a CSL style's file name and a digest of its content, so that an
     edited (or updated) style file is never answered from text formatted
-    with its old version; a pybtex style's name. Raises ``ValueError`` like
+    with its old version (a dependent style: and its parent's), nor from
+    text formatted before the corrections of :mod:`~graph.bibliography.csl`
+    changed (its ``FORMAT_VERSION``); a pybtex
+    style's name. Raises ``ValueError`` like
     :func:`check_style`."""
     import hashlib
 
     check_style(style)
     if style in _PYBTEX_ONLY or not _is_csl(style):
         return style
-    from graph.bibliography.csl import resolve_style
+    from graph.bibliography.csl import FORMAT_VERSION, independent_style, resolve_style
 
     path = resolve_style(style)
-    digest = hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+    parent, _locale = independent_style(str(path))
+    content = path.read_bytes() + (Path(parent).read_bytes() if parent != str(path) else b"")
+    content += f"format {FORMAT_VERSION}".encode()
+    digest = hashlib.blake2b(content, digest_size=8).hexdigest()
     return f"{re.sub(r'[^A-Za-z0-9-]+', '_', path.stem)}-{digest}"
 
 

@@ -5,6 +5,8 @@ CSL-JSON item; :func:`format_csl` renders items in any CSL style with
 citeproc-py. A style is a name (one of the official styles shipped in
 ``graph/data/csl``, or any ``<name>.csl`` in a CSL style collection such as
 Debian's ``citation-style-language-styles``) or the path of a ``.csl`` file.
+A dependent style (a journal's entry that names the style it uses) formats
+with its parent in the dependent style's locale.
 
 Titles keep their capitalisation data: a braced group in BibTeX
 (``{MRI}``) becomes ``<span class="nocase">MRI</span>``, the CSL-JSON way
@@ -23,7 +25,15 @@ citeproc) in a few places; :class:`_Style` and :func:`_tidy` correct them:
 * a title ending in ``?`` or ``!`` gets the style's full stop as well
   (``syndrome?.``; likewise ``2019;.`` in Vancouver when an article has no
   volume: pandoc prints ``2019;``), and with ``punctuation-in-quote`` (US English) a full
-  stop or comma after a closing quotation mark stays outside it.
+  stop or comma after a closing quotation mark stays outside it, or, after
+  ``?`` or ``!``, is kept as well (IEEE: ``syndrome?,”``; pandoc:
+  ``syndrome?”``);
+* ``initialize="false"`` is ignored, so MLA and ASA print ``Beers, A.`` for
+  ``Beers, Amanda``;
+* ``is-numeric`` is false for a page range (``180-188``), so Science took
+  an article's pages for an article in press and left its title out;
+* a ``<label>`` was printed without its variable (ACS: ``2001; p .`` for a
+  book), and ACS's ``(1)`` before a reference was kept.
 """
 
 from __future__ import annotations
@@ -39,13 +49,19 @@ __all__ = [
     "CSL_DIR",
     "CSL_TYPES",
     "DEFAULT_STYLE",
+    "FORMAT_VERSION",
     "STYLE_ALIASES",
     "entry_to_csl",
     "format_csl",
+    "independent_style",
     "resolve_style",
     "shipped_styles",
     "title_to_csl",
 ]
+
+#: Part of the name under which formatted references are kept on disk
+#: (citations.style_key); change it when the corrections below change output.
+FORMAT_VERSION = 2
 
 #: The official styles shipped with the package (CC BY-SA 3.0, see the README there).
 CSL_DIR = Path(__file__).resolve().parents[1] / "data" / "csl"
@@ -101,33 +117,86 @@ def _collections() -> list[Path]:
 def resolve_style(style: str) -> Path:
     """The ``.csl`` file of ``style``: a path to a ``.csl`` file, a shipped
     style's name (or alias: ``ama``, ``chicago``, ``harvard``), or the name
-    of a style in an installed collection. Raises ``ValueError``."""
+    of a style in an installed collection, independent or dependent (Debian
+    keeps those in ``dependent/``). Raises ``ValueError``, also for a file
+    that is no usable CSL style or a dependent style whose parent is not
+    installed."""
     if style.endswith(".csl") or os.sep in style or "/" in style:
         path = Path(style)
         if not path.is_file():
             raise ValueError(f"CSL style file {style!r} not found")
-        return path
-    name = STYLE_ALIASES.get(style, style)
+    else:
+        path = _named(STYLE_ALIASES.get(style, style))
+        if path is None:
+            raise ValueError(
+                f"unknown citation style {style!r}; give a .csl file or a CSL style name "
+                f"(shipped: {', '.join(shipped_styles())}; aliases: {', '.join(sorted(STYLE_ALIASES))})"
+            )
+    if path.parent != CSL_DIR:  # the shipped styles are known to be good
+        independent_style(str(path))
+    return path
+
+
+def _named(name: str, near: tuple[Path, ...] = ()) -> Path | None:
     if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-        for folder in (CSL_DIR, *_collections()):
-            path = folder / f"{name}.csl"
-            if path.is_file():
-                return path
-    raise ValueError(
-        f"unknown citation style {style!r}; give a .csl file or a CSL style name "
-        f"(shipped: {', '.join(shipped_styles())}; aliases: {', '.join(sorted(STYLE_ALIASES))})"
-    )
+        for folder in (*near, CSL_DIR, *_collections()):
+            for path in (folder / f"{name}.csl", folder / "dependent" / f"{name}.csl"):
+                if path.is_file():
+                    return path
+    return None
+
+
+_CSL = "{http://purl.org/net/xbiblio/csl}"
 
 
 @cache
-def _parsed_style(path: str):
-    """A citeproc-py style with the corrections described in the module docstring."""
+def independent_style(path: str) -> tuple[str, str | None]:
+    """(the independent style that formats for the style file ``path``, the
+    locale to format in). An independent style is itself, with its own
+    default locale. A dependent style (a journal's name and a link to the
+    style it uses) gives its ``independent-parent``, found by name beside it
+    or in the collections, and its own ``default-locale``, which the CSL
+    specification says overrides the parent's. Raises ``ValueError``."""
+    from lxml import etree
+
+    def unusable(why: str) -> ValueError:
+        return ValueError(f"{path}: not a usable CSL style ({why})")
+
+    try:
+        root = etree.parse(path, etree.XMLParser(no_network=True, remove_comments=True)).getroot()
+    except (etree.XMLSyntaxError, OSError) as exc:
+        raise unusable(str(exc)) from None
+    if root.tag != _CSL + "style":
+        raise unusable("the root element is not a CSL <style>")
+    if root.find(_CSL + "bibliography") is not None:
+        return path, None
+    link = root.find(f"{_CSL}info/{_CSL}link[@rel='independent-parent']")
+    if link is None:
+        raise unusable("it has no <bibliography> and names no independent parent")
+    name = (link.get("href") or "").rstrip("/").rpartition("/")[2]
+    here = Path(path).resolve().parent
+    parent = _named(name, near=(here, here.parent))
+    if parent is None:
+        raise unusable(f"its parent style {name!r} is not installed; give {name}.csl")
+    parent_path, _ = independent_style(str(parent))
+    if parent_path != str(parent):
+        raise unusable(f"its parent style {name!r} is itself dependent")
+    return parent_path, root.get("default-locale")
+
+
+@cache
+def _parsed_style(path: str, locale: str | None = None):
+    """A citeproc-py style with the corrections described in the module
+    docstring, in ``locale`` (None: the style's default locale)."""
     from lxml import etree
 
     try:
-        return _style_class()(path, validate=False)
+        style = _style_class()(path, locale=locale, validate=False)
     except (etree.XMLSyntaxError, ValueError, KeyError, AttributeError) as exc:
         raise ValueError(f"{path}: not a usable CSL style ({exc})") from None
+    if locale:
+        style.root.set("default-locale", locale)
+    return style
 
 
 @cache
@@ -145,10 +214,35 @@ def _style_class():
                 return _title_case(text)
             return super().case(text, language)
 
+    class _Numeric:
+        def _is_numeric(self, item):
+            # CSL: numbers with affixes, also several joined by "-", "," or "&"
+            # ("180-188", "2, 4"); citeproc-py took only one ("e12").
+            names = [v.replace("-", "_") for v in self.get("is-numeric").split()]
+            return [n in item.reference and bool(_NUMERIC.match(str(item.reference[n]))) for n in names]
+
+    class _Initials:
+        def initialize(self, given, mark, context):
+            if _name_option(self, "initialize", context) != "false":
+                return super().initialize(given, mark, context)
+            return _initials_only(given, mark)
+
+    class _LabelOfSomething:
+        def process(self, item, variable=None, plural=None, context=None, **kwargs):
+            # CSL: a label is printed only when its variable is (ACS printed "p ." for a book).
+            name = variable or self.get("variable")
+            if name == "locator" and not item.has_locator:
+                return None
+            if name and name != "locator" and name.replace("-", "_") not in item.reference:
+                return None
+            return super().process(item, variable, plural, context, **kwargs)
+
+    mixins = ((m.TextCased, _Cased), (m.If, _Numeric), (m.Name, _Initials), (m.Label, _LabelOfSomething))
     classes = {}
     for cls in m.CitationStylesElement.__subclasses__():
-        if issubclass(cls, m.TextCased):
-            cls = type(cls.__name__, (_Cased, cls), {})
+        extra = tuple(mixin for base, mixin in mixins if issubclass(cls, base))
+        if extra:
+            cls = type(cls.__name__, (*extra, cls), {})
         classes[cls.__name__.replace("_", "-").lower()] = cls
 
     class _XML(CitationStylesXML):
@@ -164,12 +258,40 @@ def _style_class():
             if self.root.tag != "{http://purl.org/net/xbiblio/csl}style":
                 raise ValueError("the root element is not a CSL <style>")
             if self.root.find("{http://purl.org/net/xbiblio/csl}bibliography") is None:
-                raise ValueError("it has no <bibliography> (a dependent style? give its parent)")
+                raise ValueError("it has no <bibliography>")
 
     class _Style(CitationStylesStyle, _XML):
         pass
 
     return _Style
+
+
+_NUMERIC = re.compile(r"^[A-Z]*\d+[A-Z]*(?:\s*[-–,&]\s*[A-Z]*\d+[A-Z]*)*$", re.I)
+
+
+def _name_option(element, name: str, context) -> str | None:
+    """An inheritable name option the way CSL inherits it: on ``<name>``, else
+    on the enclosing ``<citation>`` or ``<bibliography>``, else on ``<style>``."""
+    if element.get(name) is not None:
+        return element.get(name)
+    where = (context if context is not None else element).xpath_search(
+        "./ancestor::*[self::cs:citation or self::cs:bibliography][1]"
+    )
+    if where and where[0].get(name) is not None:
+        return where[0].get(name)
+    return element.get_root().get(name)
+
+
+def _initials_only(given: str, mark: str) -> str:
+    """``initialize="false"``: given names stay whole and only the initials
+    already there get ``initialize-with`` (``Jack E`` -> ``Jack E.``)."""
+    out = ""
+    for word in given.split():
+        if re.fullmatch(r"[^\W\d_]\.?", word):
+            out += word[0] + mark
+        else:
+            out += ("" if not out or out.endswith(" ") else " ") + word + " "
+    return " ".join(out.split())
 
 
 _STOP_WORDS = frozenset(
@@ -201,11 +323,12 @@ def _title_case(text):
 #: Repairs on citeproc-py's output (see the module docstring).
 _QUOTE_PUNCT = re.compile(r"([”’])([.,])")
 _DOUBLE_STOP = re.compile(r"([?!;])([”’]?)\.")
+_MARK_IN_QUOTE = re.compile(r"([?!])[.,]([”’])")
 
 
 def _tidy(text: str, punctuation_in_quote: bool) -> str:
     if punctuation_in_quote:
-        text = _QUOTE_PUNCT.sub(r"\2\1", text)
+        text = _MARK_IN_QUOTE.sub(r"\1\2", _QUOTE_PUNCT.sub(r"\2\1", text))
     return _DOUBLE_STOP.sub(r"\1\2", text)
 
 
@@ -225,8 +348,8 @@ def format_csl(items: list[dict], style: str = DEFAULT_STYLE, fmt: str = "text")
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
-    path = str(resolve_style(style))
-    parsed = _parsed_style(path)
+    path, locale = independent_style(str(resolve_style(style)))
+    parsed = _parsed_style(path, locale)
     numeric = _numeric(path)
     out_format = {"text": formatter.plain, "html": formatter.html}[fmt]
     piq = _punctuation_in_quote(parsed)
@@ -246,9 +369,9 @@ def _numeric(path: str) -> bool:
 
 
 def _strip_number(text: str, numeric: bool) -> str:
-    # Numeric styles print "1." or "[1]" before each reference; a reference
+    # Numeric styles print "1.", "[1]" or "(1)" before each reference; a reference
     # printed alone has no number worth showing.
-    return re.sub(r"^\s*\[?1[.\]]?\s*", "", text) if numeric else text
+    return re.sub(r"^\s*(?:\[1\]|\(1\)|1\.?)\s*", "", text) if numeric else text
 
 
 # --- BibTeX entry -> CSL-JSON --------------------------------------------------------------

@@ -186,10 +186,21 @@ def _created(ctx, param, value):
 
             return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         return None
-    from graph.export import ISO_DATE
+    from graph.export import xsd_datetime
 
-    if not ISO_DATE.match(value):
-        raise click.BadParameter("use an ISO date or date-time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z")
+    try:
+        xsd_datetime(value)
+    except ValueError:
+        raise click.BadParameter("use an ISO date or date-time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z") from None
+    return value
+
+
+def _iri(ctx, param, value):
+    from graph.export import DEFAULT_LICENSE, IRI
+
+    if not IRI.match(value):
+        example = "https://orcid.org/0000-0002-1825-0097" if param.name == "creator" else DEFAULT_LICENSE
+        raise click.BadParameter(f"give an absolute IRI, e.g. {example}")
     return value
 
 
@@ -212,6 +223,7 @@ def _created(ctx, param, value):
 @click.option(
     "--creator",
     metavar="IRI",
+    callback=_iri,
     default="https://w3id.org/evidence-graph",
     show_default=True,
     help="trig-nanopub: dcterms:creator of every nanopublication; give your ORCID iD (https://orcid.org/...).",
@@ -220,6 +232,7 @@ def _created(ctx, param, value):
     "--license",
     "license_",
     metavar="IRI",
+    callback=_iri,
     default="https://creativecommons.org/licenses/by/4.0/",
     show_default=True,
     help="trig-nanopub: dcterms:license of every nanopublication.",

@@ -23,6 +23,7 @@ from graph.model.errors import NotFoundError
 __all__ = [
     "DEFAULT_LICENSE",
     "FORMATS",
+    "IRI",
     "ISO_DATE",
     "REGISTRY",
     "ExportOptions",
@@ -30,6 +31,7 @@ __all__ = [
     "export",
     "get_exporter",
     "kept",
+    "xsd_datetime",
 ]
 
 
@@ -38,6 +40,31 @@ DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 #: What ``--created`` accepts: an ISO 8601 date or date-time.
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
+
+
+def xsd_datetime(value: str) -> str:
+    """``value`` (what ``--created`` accepts) as the lexical form of an
+    ``xsd:dateTime``: a date is midnight UTC, a time without seconds gets
+    ``:00`` (XML Schema requires them). ``ValueError`` unless it is an ISO
+    8601 date or date-time of the calendar (not 2024-02-30)."""
+    from datetime import datetime
+
+    m = ISO_DATE.match(value)
+    if m:
+        stamp = value + "T00:00:00Z" if m.group(1) is None else value
+        if m.group(1) is not None and m.group(2) is None:  # hh:mm
+            stamp = value[:16] + ":00" + value[16:]
+        try:
+            datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            return stamp
+        except ValueError:
+            pass
+    raise ValueError(f"created must be an ISO date or date-time, e.g. 2024-05-01, not {value!r}")
+
+
+#: What ``--creator`` and ``--license`` accept: an absolute IRI (a scheme, then
+#: no space and none of the characters an IRI may not hold), as RDF needs.
+IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$')
 
 
 @dataclass(frozen=True)
@@ -53,8 +80,14 @@ class ExportOptions:
     license: str = DEFAULT_LICENSE
 
     def __post_init__(self):
-        if self.created is not None and not ISO_DATE.match(self.created):
-            raise ValueError(f"created must be an ISO date or date-time, e.g. 2024-05-01, not {self.created!r}")
+        if self.created is not None:
+            xsd_datetime(self.created)  # raises
+        for name in ("creator", "license"):
+            value = getattr(self, name)
+            if not IRI.match(value):
+                raise ValueError(
+                    f"{name} must be an absolute IRI, e.g. https://orcid.org/0000-0002-1825-0097, not {value!r}"
+                )
 
 
 class Exporter:
@@ -98,7 +131,7 @@ def get_exporter(name: str) -> Exporter:
 
 #: Part of the name of the exports kept beside a cached store; change it when
 #: any exporter's output changes.
-ARTIFACT_VERSION = 1
+ARTIFACT_VERSION = 2
 
 
 def export(eg, fmt: str, options: ExportOptions | None = None) -> str:

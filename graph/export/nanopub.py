@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.export import Exporter, ExportOptions
+from graph.export import Exporter, ExportOptions, xsd_datetime
 
 
 def nanopub_dataset(eg, options: ExportOptions):
@@ -48,8 +48,7 @@ def nanopub_dataset(eg, options: ExportOptions):
     license_iri = URIRef(options.license)
     created = None
     if options.created:
-        stamp = options.created if "T" in options.created else options.created + "T00:00:00Z"
-        created = Literal(stamp, datatype=XSD.dateTime, normalize=False)  # as given, "Z" kept
+        created = Literal(xsd_datetime(options.created), datatype=XSD.dateTime, normalize=False)  # "Z" kept
     for claim in sorted(eg.claim_iris):
         slug = local_name(claim, CLAIM) or str(claim)
         this = NANOPUB[slug]

@@ -193,12 +193,13 @@ def pandoc():
 
 
 @contextlib.contextmanager
-def evg_serve(port: int, *options: str, cache_dir):
-    """A real ``evg serve`` process on 127.0.0.1:``port`` over the bundled corpus; yields
+def evg_serve(port: int, *options: str, cache_dir, corpus=CORPUS):
+    """A real ``evg serve`` process on 127.0.0.1:``port`` over ``corpus`` (the
+    ``--claims``/``--sources`` arguments; default the bundled corpus); yields
     (process, the line it announces itself with) and stops it by its PID."""
     env = dict(os.environ, EVG_CACHE_DIR=str(cache_dir))
     process = subprocess.Popen(
-        [sys.executable, "-m", "graph", "serve", "--port", str(port), *options, *CORPUS],
+        [sys.executable, "-m", "graph", "serve", "--port", str(port), *options, *corpus],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -275,42 +275,20 @@ def test_a_bibliography_lacking_one_key_says_one(evg, tmp_path):
 @pytest.mark.server
 def test_serve_announces_one_worker(tmp_path):
     import importlib.util
-    import os
-    import signal
-    import subprocess
-    import sys
 
     from graph.server import free_port
 
-    from .conftest import ROOT
+    from .conftest import evg_serve
 
     installed = all(importlib.util.find_spec(m) is not None for m in ("starlette", "uvicorn"))
     require_or_skip(installed, "the server extra is not installed (pip install -e '.[server]')")
     port = free_port()
-    args = ["serve", "--port", str(port), "--workers", "1", "--lookup-workers", "1", *corpus(TWO)]
-    env = dict(os.environ, EVG_CACHE_DIR=str(tmp_path / "cache"))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graph", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    try:
-        line = process.stdout.readline()
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-        process.stderr.close()
-    assert line == (
-        f"SPARQL endpoint (read-only, 30 s query timeout, 1 worker + 1 for bound named queries): "
-        f"http://127.0.0.1:{port}/query\n"
-    )
+    options = ("--workers", "1", "--lookup-workers", "1")
+    with evg_serve(port, *options, cache_dir=tmp_path / "cache", corpus=corpus(TWO)) as (_, line):
+        assert line == (
+            f"SPARQL endpoint (read-only, 30 s query timeout, 1 worker + 1 for bound named queries): "
+            f"http://127.0.0.1:{port}/query\n"
+        )
 
 
 def test_stats_load_bearing_sources_in_words(evg):

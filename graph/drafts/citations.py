@@ -3,6 +3,7 @@ the sentences of a block."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,12 +21,17 @@ _PANDOC_BRACKET = re.compile(r"\[([^\[\]\n]*?-?@[A-Za-z0-9_][^\[\]\n]*)\](?!\()"
 _PANDOC_KEY = re.compile(r"-?@([A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[A-Za-z0-9_])?)")
 _PANDOC_BARE = re.compile(r"(?<![\w@.\]])@([A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[A-Za-z0-9_])?)")
 _NUM_LIST = r"\d{1,3}(?:\s*[-–—,]\s*\d{1,3})*"
-_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-_WIKI = re.compile(r"\[\[([^\]|#\n]+)(?:#[^\]|\n]*)?(?:\|[^\]\n]*)?\]\]")
+# No pattern may scan past an opening bracket it cannot close: "[[[[..." or
+# "[^[^[^..." would make every bracket scan to the end of the block (quadratic).
+_FOOTNOTE = re.compile(r"\[\^([^\[\]\s]+)\](?!:)")
+_WIKI = re.compile(r"\[\[([^\[\]|#\n]+)(?:#[^\[\]|\n]*)?(?:\|[^\[\]\n]*)?\]\]")
 _NUMERIC_BRACKET = re.compile(r"\[\s*(" + _NUM_LIST + r")\s*\](?![(:\[])")
 _NUMERIC_PAREN = re.compile(r"(?:(?<=\s)|^)\((" + _NUM_LIST + r")\)")
-_SUPERSCRIPT = re.compile(r"(?<=[.,;:!?)\]\"”’'])(\d{1,3}(?:[,–-]\d{1,3})*)(?=\s|$)")
-_UNICODE_SUP = re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
+# Not inside a list of numbers ("[1,2,3"): each of its commas would start a
+# scan to the end of the list (quadratic); such a marker is refused anyway,
+# since a letter must come before the punctuation.
+_SUPERSCRIPT = re.compile(r"(?<=[.,;:!?)\]\"”’'])(?<!\d[,–-])(\d{1,3}(?:[,–-]\d{1,3})*)(?=\s|$)")
+_UNICODE_SUP = re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})*)")
 _SUP_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _YEARS = r"(?:1[5-9]|20)\d{2}[a-z]?(?:\s*[,;]\s*(?:1[5-9]|20)\d{2}[a-z]?)*"
 _AUTHORS = _NAME + r"(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)" + _NAME + r")*(?:\s+et\s+al\.?)?"
@@ -33,7 +39,10 @@ _AY_ITEM = re.compile(
     r"^\s*(?:(?:see(?:\s+also)?|e\.g\.,?|cf\.?|i\.e\.,?|also)\s+)?(" + _AUTHORS + r")\s*,?\s+(" + _YEARS + r")"
     r"(?:\s*,\s*(?:pp?\.|p\.)\s*[\d–-]+)?\s*$"
 )
-_AY_PAREN = re.compile(r"\(([^()\n]*?(?:1[5-9]|20)\d{2}[a-z]?[^()\n]*?)\)")
+# A parenthesis holding a year (checked with _AY_YEAR: a lazy year inside the
+# pattern rescans the parenthesis once for every year in it).
+_AY_PAREN = re.compile(r"\(([^()\n]*)\)")
+_AY_YEAR = re.compile(r"(?:1[5-9]|20)\d{2}")
 _AY_NARRATIVE = re.compile(
     r"(?<![\w'’-])(" + _NAME + r")((?:\s+et\s+al\.?)|(?:\s+(?:and|&)\s+" + _NAME + r"))?\s*\((" + _YEARS + r")\)"
 )
@@ -53,17 +62,20 @@ class _Found:
 
 
 def _expand_numbers(spec: str) -> tuple[str, ...]:
-    out: list[str] = []
+    """The numbers a numeric marker cites, each once, in order ("1-3,5" -> 1 2 3 5)."""
+    out: list[int] = []
+    seen: set[int] = set()
     for part in re.split(r"\s*,\s*", spec.strip()):
         m = re.fullmatch(r"(\d{1,3})\s*[-–—]\s*(\d{1,3})", part)
-        if m:
-            a, b = int(m.group(1)), int(m.group(2))
-            if a <= b and b - a < 200:
-                out.extend(str(k) for k in range(a, b + 1))
-                continue
-        if part.isdigit():
-            out.append(str(int(part)))
-    return tuple(out)
+        numbers: range | tuple[int, ...] = ()
+        if m and int(m.group(1)) <= int(m.group(2)) < int(m.group(1)) + 200:
+            numbers = range(int(m.group(1)), int(m.group(2)) + 1)
+        elif part.isdigit():
+            numbers = (int(part),)
+        if not seen.issuperset(numbers):  # a marker of many repeated ranges stays cheap
+            out.extend(k for k in numbers if k not in seen)
+            seen.update(numbers)
+    return tuple(str(k) for k in out)
 
 
 def _split_years(spec: str) -> list[str]:
@@ -84,20 +96,20 @@ def _author_year_targets(content: str) -> tuple[str, ...] | None:
             return None
         family = _first_family(m.group(1))
         targets.extend(f"{family} {year}" for year in _split_years(m.group(2)))
-    return tuple(targets) or None
+    return tuple(dict.fromkeys(targets)) or None
 
 
 def _find_citations(s: str, line_of) -> list[_Found]:
     """Every citation in one block's text, in order, without overlaps."""
     found: list[_Found] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(s) + 1)  # 1 where a citation already found lies
 
     def free(a: int, b: int) -> bool:
-        return all(b <= x or a >= y for x, y in taken)
+        return taken.find(1, a, b) < 0
 
     def add(f: _Found) -> None:
         found.append(f)
-        taken.append((f.start, f.end))
+        taken[f.start : f.end] = b"\x01" * (f.end - f.start)
 
     for m in _WIKI.finditer(s):
         add(_Found(m.start(), m.end(), Citation("wiki", m.group(0), line_of(m.start()), (m.group(1).strip(),))))
@@ -107,7 +119,7 @@ def _find_citations(s: str, line_of) -> list[_Found]:
     for m in _PANDOC_BRACKET.finditer(s):
         if not free(m.start(), m.end()):
             continue
-        keys = tuple(k for k in _PANDOC_KEY.findall(m.group(1)))
+        keys = tuple(dict.fromkeys(_PANDOC_KEY.findall(m.group(1))))  # each key once
         if keys:
             add(_Found(m.start(), m.end(), Citation("pandoc", m.group(0), line_of(m.start()), keys)))
     for m in _NUMERIC_BRACKET.finditer(s):
@@ -116,7 +128,7 @@ def _find_citations(s: str, line_of) -> list[_Found]:
             if nums:
                 add(_Found(m.start(), m.end(), Citation("numeric", m.group(0), line_of(m.start()), nums)))
     for m in _AY_PAREN.finditer(s):
-        if not free(m.start(), m.end()):
+        if not _AY_YEAR.search(m.group(1)) or not free(m.start(), m.end()):
             continue
         targets = _author_year_targets(m.group(1))
         if targets:
@@ -182,16 +194,19 @@ _ABBREVIATION_WORDS = (
     "ed eds et jr sr inc ltd co dept univ min max resp"
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+# Each pattern fails fast where it cannot match (none scans past a bracket or
+# parenthesis it cannot close, emphasis spans at most 300 characters, blanks
+# are tried from the first of a run), so that cleaning takes linear time.
 _MARKUP = [
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links
-    (re.compile(r"<(https?://[^>]+)>"), r"\1"),
-    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML
+    (re.compile(r"!\[[^\[\]]*\]\([^()]*\)"), ""),  # images
+    (re.compile(r"\[([^\[\]]+)\]\([^()]*\)"), r"\1"),  # links
+    (re.compile(r"<(https?://[^<>\s]+)>"), r"\1"),
+    (re.compile(r"</?[A-Za-z][^<>]*>"), ""),  # inline HTML
     (re.compile(r"`+([^`]*)`+"), r"\1"),
     (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"), r"\1"),
-    (re.compile(r"\s+([.,;:!?])"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?!\s)(.{1,300}?)(?<!\s)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w_])_(?!\s)(.{1,300}?)(?<!\s)_(?![\w_])"), r"\1"),
+    (re.compile(r"(?<!\s)\s+([.,;:!?])"), r"\1"),
     (re.compile(r"\(\s*\)"), ""),
     (re.compile(r"\s{2,}"), " "),
 ]
@@ -214,26 +229,40 @@ def _block_text(text: str, block: _Block) -> tuple[str, list[int], list[int]]:
     return "".join(parts), origin, lines
 
 
+#: The longest run of letters and dots before a period that can be an
+#: abbreviation ("approx", "e.g"); a longer one is a word.
+_ABBREVIATION_REACH = 2 + max(len(w) for w in _ABBREVIATIONS)
+_WORD_OR_DOT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
+
+
 def _is_abbreviation(s: str, dot: int) -> bool:
-    """Is the period at ``dot`` part of an abbreviation or an initial?"""
-    m = re.search(r"([A-Za-z][A-Za-z.]*)$", s[:dot])
-    if not m:
+    """Is the period at ``dot`` part of an abbreviation or an initial?
+    (Looks back a few characters only: the time stays linear in the block.)"""
+    start = dot
+    while start > 0 and dot - start <= _ABBREVIATION_REACH and s[start - 1] in _WORD_OR_DOT:
+        start -= 1
+    if dot - start > _ABBREVIATION_REACH:
+        return False  # too long for any abbreviation
+    while start < dot and s[start] == ".":
+        start += 1
+    word = s[start:dot]
+    if not word:
         return False
-    word = m.group(1).lower().rstrip(".")
-    if word in _ABBREVIATIONS:
+    if word.lower().rstrip(".") in _ABBREVIATIONS:
         return True
-    return len(m.group(1)) == 1 and m.group(1).isupper()  # an initial: "J. Smith"
+    return len(word) == 1 and word.isupper()  # an initial: "J. Smith"
 
 
 def _sentence_spans(s: str, found: list[_Found]) -> list[tuple[int, int]]:
     """Sentence spans of a block, citations kept whole and glued markers kept
     with the sentence they follow."""
-    inside = [(f.start, f.end) for f in found]
+    starts = [f.start for f in found]  # sorted, and citations do not overlap
     starts_at = {f.start: f for f in found}
     spans: list[tuple[int, int]] = []
     begin = 0
     for m in _BOUNDARY.finditer(s):
-        if any(a <= m.start() < b for a, b in inside):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < found[k].end:  # inside a citation
             continue
         end = m.end()
         while end in starts_at and not starts_at[end].prose:  # "required.1", "pain.[2]"
@@ -247,8 +276,9 @@ def _sentence_spans(s: str, found: list[_Found]) -> list[tuple[int, int]]:
             end = starts_at[j].end
         if end < len(s) and not s[end].isspace():
             continue
-        nxt = s[end:].lstrip()
-        if nxt and not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"'“‘([*_@"):
+        nxt = _NOT_BLANK.search(s, end)
+        first = nxt.group() if nxt else ""
+        if first and not (first.isupper() or first.isdigit() or first in "\"'“‘([*_@"):
             continue
         if m.group(0).startswith(".") and len(m.group(0).rstrip("\"'”’)]*_")) == 1 and _is_abbreviation(s, m.start()):
             continue
@@ -264,14 +294,32 @@ def _sentence_spans(s: str, found: list[_Found]) -> list[tuple[int, int]]:
         if a >= b:
             continue
         # a "sentence" that is only citations belongs to the one before it: "... pain. [1]"
-        rest = s[a:b]
-        for f in found:
-            if a <= f.start and f.end <= b and not f.prose:
-                rest = rest.replace(s[f.start : f.end], "", 1)
+        pieces, pos = [], a
+        for f in _within(found, starts, a, b):
+            if not f.prose:
+                pieces.append(s[pos : f.start])
+                pos = f.end
+        pieces.append(s[pos:b])
+        rest = "".join(pieces)
         if out and not re.sub(r"[\s.,;:]", "", rest):
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))
+    return out
+
+
+_NOT_BLANK = re.compile(r"\S")
+
+
+def _within(found: list[_Found], starts: list[int], a: int, b: int) -> list[_Found]:
+    """The citations that lie in ``[a, b)`` (``starts``: their sorted starts)."""
+    out = []
+    for k in range(bisect.bisect_left(starts, a), len(found)):
+        f = found[k]
+        if f.start >= b:
+            break
+        if f.end <= b:
+            out.append(f)
     return out
 
 
@@ -284,9 +332,10 @@ def _clean(s: str) -> str:
 def _sentences(text: str, block: _Block, number: int = 0) -> list[Sentence]:
     s, origin, lines = _block_text(text, block)
     found = _find_citations(s, lambda pos: lines[pos] if pos < len(lines) else lines[-1])
+    starts = [f.start for f in found]
     out = []
     for a, b in _sentence_spans(s, found):
-        mine = [f for f in found if a <= f.start and f.end <= b]
+        mine = _within(found, starts, a, b)
         # plain: markers out; quote: the longest stretch between non-prose markers
         plain_parts, quote_parts = [], []
         pos = qpos = a

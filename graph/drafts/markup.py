@@ -50,7 +50,11 @@ _END_PUNCT = re.compile(r"[.!?:;…][\"'”’)\]*_]*\s*$|[.!?…][\"'”’)\]*
 _WRAP_WORDS = frozenset(
     "a an the of by and or to in with for from that as at on into than which who whose is are was were be".split()  # noqa: SIM905
 )
-_NAME = r"(?:(?:van|von|der|den|de|da|di|du|del|della|la|le|dos|das|ten|ter|mc|o')\s*)*[A-Z][\w'’\-]+"
+# A family name, after at most three particles ("van der Worp", "de la Cruz",
+# "o'Brien"). Each particle ends at a blank or before a capital, so that no
+# text splits into particles two ways ("della" is never "del" + "la"): the
+# old unbounded, ambiguous loop took exponential time on "delladella...".
+_NAME = r"(?:(?:van|von|der|den|de|da|di|du|del|della|la|le|dos|das|ten|ter|mc|o')(?:\s+|(?=[A-Z]))){0,3}[A-Z][\w'’\-]+"
 _REF_AUTHOR = re.compile(r"^" + _NAME + r"(?:\s+[A-Z][\w'’\-]+)?,?\s+(?:[A-Z]{1,3}\b|[A-Z]\.)")
 _YEAR = re.compile(r"(?<!\d)(1[89]\d{2}|20\d{2})[a-z]?(?!\d)")
 _STRONG_REF = re.compile(r"\b10\.\d{4,9}/|(?:1[89]|20)\d{2}\s*(?:[A-Z][a-z]{2}\s*)?;\s*\d")

@@ -26,6 +26,12 @@ JOURNAL_MATCH_MIN = 0.6
 SHORT_TITLE_MIN = 0.3
 #: Fraction of title words needed to match on title and year alone (first author differs).
 TITLE_ONLY_MATCH_MIN = 0.85
+#: A draft that needs more look-ups than this (keys, first authors, DOIs, PMIDs)
+#: reads the whole bibliography index in one query instead of one query each.
+MAX_LOOKUPS = 200
+#: "Did you mean" hints are worked out for this many unknown keys of a draft
+#: (each compares the key with every bib key); later unknown keys get none.
+MAX_KEY_HINTS = 50
 
 
 # --- resolving against sources.bib ---------------------------------------------------
@@ -133,9 +139,11 @@ class SourceIndex:
         self.by_author: dict[str, list[SourceRecord]] = {}
         self._title_words: dict[str, set[str]] = {}
         self._journal_words: dict[str, set[str]] = {}
+        self._by_year: dict[str | None, list[str]] = {}  #: year -> keys
         self._fetch = fetch
         self._all_keys: list[str] | None = None if fetch else []
         self._years_loaded: set[str] = set()
+        self._hints: dict[tuple[str, int], list[str]] = {}
         self.add(records)
 
     def add(self, records) -> None:
@@ -155,6 +163,7 @@ class SourceIndex:
                     self.by_author.setdefault(name, []).append(r)
             self._title_words[r.key] = _words(r.title)
             self._journal_words[r.key] = _words(r.journal or "")
+            self._by_year.setdefault(r.year, []).append(r.key)
 
     @classmethod
     def from_graph(
@@ -168,7 +177,6 @@ class SourceIndex:
             index._all_keys = sorted(index.records)
             index._fetch = None
             return index
-        index = cls(fetch=fetch)
         keys = {t for s in draft.sentences for c in s.citations if c.kind in ("pandoc", "wiki") for t in c.targets}
         mine = [own.get(k) for k in sorted(keys)] if own else []
         entries = (*draft.references, *draft.footnotes, *(e.as_reference() for e in mine if e is not None))
@@ -177,6 +185,16 @@ class SourceIndex:
             if c.kind == "author-year":
                 families.update(t.rsplit(" ", 1)[0] for t in c.targets)
         dois = {r.doi for r in entries if r.doi}
+        ids = sum(bool(r.pmid) + bool(r.pmcid) for r in entries)
+        if len(keys) + 2 * len(families) + 2 * len(dois) + ids > MAX_LOOKUPS:
+            return cls.from_graph(eg)  # one query, not thousands
+        index = cls(fetch=fetch)
+        written: dict[str, str] = {}  # a DOI as an entry writes it
+        for ref in entries:
+            if ref.doi and ref.doi not in written:
+                m = re.search(re.escape(ref.doi), ref.text, re.I)
+                if m:
+                    written[ref.doi] = m.group(0)
         for key in sorted(keys):
             index.add(fetch.rows("bib-by-key", "key", key))
         for family in sorted(families):
@@ -188,12 +206,9 @@ class SourceIndex:
             if ref.pmcid:
                 index.add(fetch.rows("bib-by-pmcid", "pmcid", ref.pmcid))
         for doi in sorted(dois):
-            for ref in entries:  # the DOI as written, and lower-cased
-                m = re.search(re.escape(doi), ref.text, re.I)
-                if m:
-                    for spelling in dict.fromkeys((m.group(0), doi)):
-                        index.add(fetch.rows("bib-by-doi", "doi", spelling))
-                    break
+            if doi in written:  # the DOI as written, and lower-cased
+                for spelling in dict.fromkeys((written[doi], doi)):
+                    index.add(fetch.rows("bib-by-doi", "doi", spelling))
         return index
 
     def _load_all_keys(self) -> list[str]:
@@ -217,10 +232,16 @@ class SourceIndex:
         return found
 
     def close_keys(self, key: str, n: int = 3) -> list[str]:
+        """Bib keys spelt like ``key`` (for the first :data:`MAX_KEY_HINTS` keys asked about)."""
         import difflib
 
-        lowered = {k.lower(): k for k in self._load_all_keys()} or dict(self.by_lower)
-        return [lowered[k] for k in difflib.get_close_matches(key.lower(), list(lowered), n=n, cutoff=0.6)]
+        if (key, n) not in self._hints:
+            if len(self._hints) >= MAX_KEY_HINTS:
+                return []
+            lowered = {k.lower(): k for k in self._load_all_keys()} or dict(self.by_lower)
+            close = difflib.get_close_matches(key.lower(), list(lowered), n=n, cutoff=0.6)
+            self._hints[(key, n)] = [lowered[k] for k in close]
+        return self._hints[(key, n)]
 
     def by_author_year(self, family: str, year: str) -> list[str]:
         """Keys whose first author is ``family`` and year ``year`` ("2006" or "2006a")."""
@@ -277,10 +298,9 @@ class SourceIndex:
         for year in ref.years:
             self._load_year(year)
         scored: list[tuple[float, str]] = []
-        for key, title_words in self._title_words.items():
-            r = self.records[key]
-            if r.year in ref.years and _overlap(title_words, words) >= TITLE_ONLY_MATCH_MIN:
-                scored.append((_overlap(title_words, words), key))
+        for key in (k for year in dict.fromkeys(ref.years) for k in self._by_year.get(year, ())):
+            if _overlap(self._title_words[key], words) >= TITLE_ONLY_MATCH_MIN:
+                scored.append((_overlap(self._title_words[key], words), key))
         if scored:
             return max(scored)[1], "title-year"
         return None, "none"
@@ -389,6 +409,13 @@ def resolve(draft: Draft, index: SourceIndex, own: OwnBibliography | None = None
                 mapped[key] = (entry, *index.match_reference(entry.as_reference()))
     ref_keys = tuple(index.match_reference(r)[0] for r in draft.references)
     by_label = {r.label: (r, k) for r, k in zip(draft.references, ref_keys)}
+    # (folded family name, year) -> the first reference with that first author and year
+    by_family_year: dict[tuple[str, str], int] = {}
+    for i, ref in enumerate(draft.references):
+        if ref.first_author:
+            for name in _name_forms(ref.first_author):
+                for year in ref.years:
+                    by_family_year.setdefault((name, year), i)
     notes = {f.label: (f, index.match_reference(f)[0]) for f in draft.footnotes}
     cited: list[tuple[str, ...]] = []
     unresolved: list[tuple[Unresolved, ...]] = []
@@ -404,13 +431,14 @@ def resolve(draft: Draft, index: SourceIndex, own: OwnBibliography | None = None
                     entry, key, _ = mapped[target]
                     reason = "" if key else _not_in_graph(entry)
                 else:
-                    key, reason = _resolve_one(c, target, draft, index, by_label, ref_keys, notes, own)
+                    key, reason = _resolve_one(c, target, draft, index, by_label, ref_keys, notes, own, by_family_year)
                 if key:
                     found = True
                     if key not in keys:
                         keys.append(key)
                 elif not c.tentative:
-                    bad.append(Unresolved(c.line, c.marker, target, reason, not_in_graph=target in mapped))
+                    marker = c.marker if len(c.marker) <= 60 else c.marker[:57] + "..."  # once per target
+                    bad.append(Unresolved(c.line, marker, target, reason, not_in_graph=target in mapped))
             if found or not c.tentative:
                 real.append(c)
         cited.append(tuple(keys))
@@ -428,7 +456,7 @@ def _not_in_graph(entry) -> str:
     )
 
 
-def _resolve_one(c: Citation, target: str, draft: Draft, index: SourceIndex, by_label, ref_keys, notes=None, own=None):
+def _resolve_one(c: Citation, target: str, draft: Draft, index: SourceIndex, by_label, ref_keys, notes, own, by_year):
     if c.kind == "footnote":
         note, key = (notes or {}).get(target, (None, None))
         if note is None:
@@ -457,11 +485,12 @@ def _resolve_one(c: Citation, target: str, draft: Draft, index: SourceIndex, by_
         return key, ""
     # author-year
     family, year = target.rsplit(" ", 1)
-    for ref, key in zip(draft.references, ref_keys):
-        if ref.first_author and year[:4] in ref.years and set(_name_forms(ref.first_author)) & set(_name_forms(family)):
-            if key is None:
-                return None, f"reference {ref.label} ({ref.short(50)}) matches no entry in sources.bib"
-            return key, ""
+    at = [by_year[(name, year[:4])] for name in _name_forms(family) if (name, year[:4]) in by_year]
+    if at:  # the first reference by that author in that year
+        ref, key = draft.references[min(at)], ref_keys[min(at)]
+        if key is None:
+            return None, f"reference {ref.label} ({ref.short(50)}) matches no entry in sources.bib"
+        return key, ""
     hits = index.by_author_year(family, year)
     if len(hits) == 1:
         return hits[0], ""
